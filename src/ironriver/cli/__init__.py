@@ -1,0 +1,61 @@
+"""The command line: ``ironriver <command>``, assembled from the modules of this package.
+
+Each module here defines ``register(app)`` and adds its own command(s), so adding a command never means
+editing a central list. :func:`main` turns every :class:`~ironriver.errors.IronRiverError` into one line
+on stderr and exit status 2 — the user sees what was wrong, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import typer
+
+from ironriver.errors import IronRiverError
+
+app = typer.Typer(
+    name="ironriver",
+    help="Whose sovereignty does the US–Mexico border threaten? Real data, honest uncertainty.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module.name.startswith("_"):
+            continue
+        loaded = importlib.import_module(f"{__name__}.{module.name}")
+        register = getattr(loaded, "register", None)
+        if register is not None:
+            register(app)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Entry point of the ``ironriver`` script."""
+    try:
+        app(standalone_mode=False)
+    except IronRiverError as error:
+        print(f"ironriver: error: {error}", file=sys.stderr)
+        sys.exit(2)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        print("ironriver: aborted", file=sys.stderr)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        print("ironriver: interrupted; nothing was written", file=sys.stderr)
+        sys.exit(130)
+    except Exception as error:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
