@@ -21,7 +21,7 @@ import pandas as pd
 import platformdirs
 
 from ironriver.data import manifest, raw
-from ironriver.store import literature as literature_module
+import ironriver.store.literature as literature_module
 from ironriver.store.tidy import discover
 
 ProgressCallback = Callable[[str, int, int], None]
