@@ -177,6 +177,17 @@ FIELD_UNITS = {  # field-name pattern -> unit, for fields whose unit differs fro
     r"(?i)lbs": "pounds",
 }
 
+# Caveats from shared/reference/data-audit.md for datasets whose PROVENANCE.md has no caveats section.
+EXTRA_CAVEATS = {
+    "us_population": (
+        "\n## Caveats (from the data audit, §4; added by ironriver)\n"
+        "- `REGION`/`DIVISION` are \"X\" for Puerto Rico, so these columns read as strings; `STATE` is an integer\n"
+        "  FIPS code without zero padding. CRLF line endings.\n"
+        "- Vintage 2016 differs from the Vintage 2019 values in the ATF population file by up to 0.8 % (DC 2016):\n"
+        "  do not mix the two series.\n"
+    ),
+}
+
 PANDAS_TO_FRICTIONLESS = {"i": "integer", "u": "integer", "f": "number", "b": "boolean"}
 
 
@@ -223,7 +234,7 @@ def main() -> None:
     for dataset, meta in DATASETS.items():
         source_dir = SHARED / dataset
         provenance = (source_dir / "PROVENANCE.md").read_text(encoding="utf-8")
-        (descr_root / f"{dataset}.md").write_text(provenance, encoding="utf-8")
+        (descr_root / f"{dataset}.md").write_text(provenance + EXTRA_CAVEATS.get(dataset, ""), encoding="utf-8")
         repo, commit = provenance_source(provenance)
         repo = meta.get("source_repository", repo)
         datasets[dataset] = {
