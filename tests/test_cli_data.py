@@ -95,3 +95,10 @@ def test_literature_and_timeline_commands() -> None:
     assert events.returncode == 0 and "1916" in events.stdout
     bad = run("literature", "--quantity", "guns_per_yeer")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_usage_errors_are_reported_without_traceback() -> None:
+    result = run("data", "show", "nics_checks", "--limit", "abc")
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "--limit" in result.stderr
+    unknown = run("no-such-command")
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr

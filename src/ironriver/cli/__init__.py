@@ -37,6 +37,20 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _click_exceptions() -> tuple[type[BaseException], ...]:
+    """Click's usage-error class, from click itself and from the copy newer typer releases vendor."""
+    import click
+
+    classes: list[type[BaseException]] = [click.ClickException]
+    try:
+        from typer._click.exceptions import ClickException as VendoredClickException
+
+        classes.append(VendoredClickException)
+    except ImportError:
+        pass
+    return tuple(classes)
+
+
 def main() -> None:
     """Entry point of the ``ironriver`` script."""
     try:
@@ -53,9 +67,7 @@ def main() -> None:
         print("ironriver: interrupted; nothing was written", file=sys.stderr)
         sys.exit(130)
     except Exception as error:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(error, click.ClickException):
+        if isinstance(error, _click_exceptions()):
             error.show()
-            sys.exit(error.exit_code)
+            sys.exit(2)
         raise
