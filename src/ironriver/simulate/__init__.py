@@ -1,0 +1,47 @@
+"""The simulate stage: the US→Mexico gun supply chain as a vectorised stochastic model, with policy levers.
+
+Guns are bought to be trafficked through three channels in five US source states, wait on the US side, cross
+at four corridors facing investigation and southbound inspection, and join Mexico's illicit stock, from which
+Mexican authorities recover and trace them. Weekly steps; cohort-level multinomial draws where guns are
+exchangeable; each replicate follows one posterior draw of the iron river (:mod:`.calibration`) and owns its
+named random streams, so scenarios share common random numbers (:mod:`.parameters`). Levers
+(:mod:`.levers`) are validated, range-checked scenario settings read from TOML (:mod:`.scenario`); every number
+is a cited literature figure or a named assumption (:mod:`.assumptions`). Runs go in-process or on Dask
+(:mod:`.run`, :mod:`.sweep`) with identical results. Imports from ``store`` and, lazily, ``estimate``.
+
+>>> import ironriver
+>>> result = ironriver.simulate(ironriver.Scenario.from_toml("scenarios/ubc.toml"), replicates=500, seed=1)
+>>> result.summary()                                                # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ironriver.simulate.assumptions import ASSUMPTIONS, STRUCTURAL_ASSUMPTIONS, assumptions_table
+from ironriver.simulate.calibration import Calibration, resolve_calibration
+from ironriver.simulate.levers import LEVERS
+from ironriver.simulate.result import SimulationResult
+from ironriver.simulate.run import prepare_inputs, run_scenarios, simulate
+from ironriver.simulate.scenario import Scenario, ScenarioError
+from ironriver.simulate.sweep import Grid, sweep
+
+__all__ = [
+    "Scenario", "ScenarioError", "simulate", "SimulationResult", "run_scenarios", "prepare_inputs", "Calibration",
+    "resolve_calibration", "LEVERS", "ASSUMPTIONS", "STRUCTURAL_ASSUMPTIONS", "assumptions_table", "Grid", "sweep",
+]
+
+
+class _CallableModule(type(sys.modules[__name__])):  # type: ignore[misc]
+    """Lets ``ironriver.simulate(...)`` work after ``import ironriver.simulate``.
+
+    ``ironriver`` re-exports the function :func:`simulate` lazily under the name of this package; once the
+    package is imported, Python binds ``ironriver.simulate`` to the module instead, so the module forwards calls
+    to the function.
+    """
+
+    def __call__(self, *args, **kwargs):
+        return simulate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
