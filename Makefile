@@ -17,7 +17,7 @@ install-dev: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 
 run: install
-	$(BIN)/ironriver data list
+	$(BIN)/ironriver assess
 
 test: install-dev
 	$(BIN)/python -m pytest -n 2 --dist loadfile

@@ -1,0 +1,213 @@
+"""Named priors of the iron-river model, and the list of every assumption a user can inspect.
+
+Each parameter of :mod:`ironriver.estimate.iron_river` has a :class:`Prior`: a normal distribution on an
+unconstrained scale (log for rates and sizes, logit for shares, identity for drifts), with its value and
+90% range shown on the natural scale, a source (a literature id or the word "assumption") and a one-line
+reason. One prior takes its centre from the literature table by stated arithmetic (the determination
+rate d); the rest are assumptions, deliberately wide where no source
+speaks. :func:`assumptions_frame` joins these with the observation models' fixed assumptions
+(:func:`ironriver.evidence.all_assumptions`) — what ``ironriver estimate --assumptions`` prints. Imports only
+from ``store`` and ``evidence``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ironriver.evidence import Assumption
+from ironriver.evidence import all_assumptions as evidence_assumptions
+from ironriver.store import literature_value
+
+Z90 = 1.6448536269514722
+"""Standard-normal 95th percentile: natural-scale 90% ranges are loc ± Z90·scale, transformed."""
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A normal prior on one parameter's unconstrained scale.
+
+    Attributes
+    ----------
+    name : str
+        Parameter name as it appears in ``parameter_draws`` (natural scale).
+    label : str
+        What the parameter is, in words.
+    transform : {"log", "logit", "identity"}
+        Natural value = exp(u), 1/(1+exp(−u)) or u.
+    loc, scale : float
+        Mean and sd of the normal on the unconstrained scale.
+    unit : str
+        Unit of the natural value.
+    source : str
+        Literature ids the centre comes from, or ``"assumption"``.
+    why : str
+        One line on why this prior.
+    stream : str
+        The part of the model that uses it.
+    """
+
+    name: str
+    label: str
+    transform: str
+    loc: float
+    scale: float
+    unit: str
+    source: str
+    why: str
+    stream: str
+
+    def natural(self, u: np.ndarray | float) -> np.ndarray | float:
+        """Map unconstrained values to the natural scale."""
+        if self.transform == "log":
+            return np.exp(u)
+        if self.transform == "logit":
+            return 1.0 / (1.0 + np.exp(-np.asarray(u)))
+        return u
+
+    @property
+    def value(self) -> float:
+        """Prior median on the natural scale."""
+        return float(self.natural(self.loc))
+
+    @property
+    def range(self) -> tuple[float, float]:
+        """Prior 90% interval on the natural scale."""
+        return (float(self.natural(self.loc - Z90 * self.scale)), float(self.natural(self.loc + Z90 * self.scale)))
+
+    @property
+    def distribution(self) -> str:
+        """The distribution in words, e.g. ``LogNormal(median 0.03, log-sd 0.6)``."""
+        if self.transform == "log":
+            return f"LogNormal(median {_fmt(self.value)}, log-sd {self.scale:g})"
+        if self.transform == "logit":
+            return f"LogitNormal(median {_fmt(self.value)}, logit-sd {self.scale:g})"
+        return f"Normal({_fmt(self.loc)}, {self.scale:g})"
+
+    def widened(self, factor: float) -> Prior:
+        """The same prior with its unconstrained sd multiplied by ``factor``."""
+        return replace(self, scale=self.scale * factor)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def _determination_centre() -> tuple[float, str]:
+    """d: share of US-origin guns whose US source ATF can determine.
+
+    If half of the traces with undetermined origin are US-origin (an assumption between none and all), the
+    US-origin share of traces is (US-sourced + undetermined/2) and d = US-sourced / that.
+    """
+    us = literature_value("share_traces_us_sourced_mx_2009_2014").value
+    undetermined = literature_value("share_traces_origin_undetermined_mx_2009_2014").value
+    return us / (us + undetermined / 2), ("share_traces_us_sourced_mx_2009_2014, "
+                                          "share_traces_origin_undetermined_mx_2009_2014 (half of undetermined "
+                                          "assumed US)")
+
+
+@lru_cache(maxsize=1)
+def default_priors() -> tuple[Prior, ...]:
+    """Every parameter's prior, in the order of the model's parameter vector (innovations excluded)."""
+    determined, determined_source = _determination_centre()
+    return (
+        Prior("flow_anchor", "guns trafficked US→Mexico in the random walk's anchor year (flow_anchor_year)", "log",
+              math.log(1e5), 1.4, "guns/year", "assumption",
+              "vague: from ~10,000 to ~1,000,000 guns a year at 90%", "flow"),
+        Prior("flow_drift", "trend of log flow per year", "identity", 0.0, 0.10, "log/year", "assumption",
+              "no direction assumed; ±16%/yr trend at 90%", "flow"),
+        Prior("flow_volatility", "sd of yearly changes in log flow around the trend", "log", math.log(0.15), 0.5,
+              "log/year", "assumption", "year-to-year changes of ~7–34% (1 sd) — a smooth series, not a fixed one",
+              "flow"),
+        Prior("stock_1998", "US-origin guns held illicitly in Mexico at the end of 1998", "log", math.log(5e6), 0.75,
+              "guns", "assumption", "no estimate before 2007; wide: ~1.5–17 million at 90%", "stock"),
+        Prior("attrition", "share of the illicit US-origin stock lost each year (seized, broken, moved on, lost)",
+              "logit", _logit(0.03), 0.6, "1/year", "assumption",
+              "no source measures it; seizures alone remove well under 1%/yr, wear, loss and onward "
+              "trafficking more", "stock"),
+        Prior("us_origin_share", "US-origin share of guns recovered in Mexico (and of the illicit stock)", "logit",
+              0.0, 1.5, "fraction", "assumption", "vague; identified by trace and seizure shares", "traces"),
+        Prior("us_determined_share", "share of US-origin guns whose US source ATF determines", "logit",
+              _logit(determined), 0.5, "fraction", determined_source,
+              "GAO-16-223: some traces had undetermined origin, some of them US-made", "traces"),
+        Prior("recovery_rate", "US-origin guns recovered per gun in last year's stock", "log", math.log(0.003), 1.5,
+              "1/year", "assumption", "vague nuisance; set by seizures ÷ stock", "seizures"),
+        Prior("submitted_share", "share of recoveries submitted to ATF before eTrace widened", "log", math.log(0.5),
+              1.0, "fraction", "assumption", "vague; set by traces ÷ seizures", "traces"),
+        Prior("etrace_widening", "log increase of the submitted share once eTrace access widened (2021–23)",
+              "identity", 0.3, 0.4, "log", "literature id mx_states_with_etrace_2023 (direction); size assumption",
+              "access widened from the FGR alone to many states + FGR, so submissions rose; size unknown", "traces"),
+        Prior("enforcement_sd", "sd of independent yearly shocks to recoveries (log)", "log", math.log(0.15), 0.5,
+              "log sd", "assumption", "single years swing with operations and reporting", "seizures"),
+        Prior("enforcement_campaign_sd", "sd of multi-year enforcement campaigns (log, stationary)", "log",
+              math.log(0.3), 0.5, "log sd", "assumption",
+              "campaigns such as the army's deployment under Calderón (2007–12) raise seizures for years",
+              "seizures"),
+        Prior("enforcement_persistence", "year-to-year correlation of enforcement campaigns", "logit",
+              _logit(0.7), 1.0, "correlation", "assumption", "campaigns last several years (a presidential term)",
+              "seizures"),
+        Prior("submission_sd", "yearly shock to the share submitted for tracing", "log", math.log(0.25), 0.5,
+              "log sd", "assumption",
+              "PGR submissions swung by a factor of ~4 from 2008 to 2010 (traces_submitted_mx_2008, _2010)", "traces"),
+        Prior("sedena_fraction", "SEDENA's share of all guns recovered in Mexico", "logit", _logit(0.3), 1.5,
+              "fraction", "assumption", "one agency of several; vague", "seizures"),
+        Prior("share_sd", "year-level logit sd of published US-origin shares", "log", math.log(0.15), 0.5,
+              "logit sd", "assumption",
+              "single-year US-sourced shares differ by up to ~0.5 on the logit scale (traces_us_sourced_mx_2007…2011)",
+              "traces"),
+        Prior("nics_elasticity", "change in the border-state demand index per unit change in log flow", "logit",
+              _logit(0.08), 0.7, "ratio", "assumption",
+              "≈ trafficking's share of the (trafficking-weighted) border states' checked sales; a few percent to "
+              "a fifth", "us_demand"),
+        Prior("interdiction_rate", "share of the flow CBP seizes outbound at ports of entry (FY2014–19 effort)",
+              "log", math.log(1e-3), 2.0, "fraction", "assumption",
+              "no independent measure; vague over four orders of magnitude", "seizures"),
+        Prior("outbound_effort_2020", "multiplier of outbound inspection effort in FY2020", "log", math.log(2.0),
+              0.7, "ratio", "assumption", "GAO-21-322: CBP increased outbound inspection at some ports in FY2020",
+              "seizures"),
+    )
+
+
+MODEL_ASSUMPTIONS: tuple[Assumption, ...] = (
+    Assumption("recovery_lag_years", 1, 0, 2, "years", "assumption",
+               "recoveries in year t come from the stock at the end of year t − lag", "model"),
+    Assumption("flow_knot_spacing", 1, 1, 3, "years", "assumption",
+               "years between steps of the log-flow random walk (linear in between)", "model"),
+    Assumption("flow_anchor_year", 1999, 1999, 2011, "year", "assumption",
+               "the year whose flow gets the vague level prior; the walk runs forward from it (2011, mid-evidence, "
+               "suits NUTS better but left the default sampler under-covering in simulation-based calibration)",
+               "model"),
+)
+"""Fixed assumptions of the state-space model itself (the observation models' are in ``evidence``)."""
+
+
+def all_assumptions() -> tuple[Assumption, ...]:
+    """Every fixed named assumption (model and observation models)."""
+    return MODEL_ASSUMPTIONS + evidence_assumptions()
+
+
+def assumptions_frame(priors: tuple[Prior, ...] | None = None) -> pd.DataFrame:
+    """One row per prior and fixed assumption: what ``ironriver estimate --assumptions`` prints.
+
+    Returns
+    -------
+    DataFrame with ``kind`` (prior / fixed), ``name``, ``distribution``, ``value``, ``low``, ``high``,
+    ``unit``, ``source``, ``why``, ``stream``.
+    """
+    priors = priors or default_priors()
+    rows = [dict(kind="prior", name=p.name, distribution=p.distribution, value=p.value, low=p.range[0],
+                 high=p.range[1], unit=p.unit, source=p.source, why=p.why, stream=p.stream) for p in priors]
+    rows.append(dict(kind="prior", name="flow_innovations", distribution="Normal(0, 1) each year",
+                     value=0.0, low=-Z90, high=Z90, unit="sd", source="assumption",
+                     why="standardised yearly innovations of the log-flow random walk", stream="flow"))
+    rows += [dict(kind="fixed", name=a.name, distribution="fixed", value=a.value, low=a.low, high=a.high,
+                  unit=a.unit, source=a.source, why=a.why, stream=a.stream) for a in all_assumptions()]
+    return pd.DataFrame(rows)

@@ -1,0 +1,192 @@
+"""The recovery process shared by the trace and seizure figures: one joint observation operator.
+
+Guns recovered in Mexico are counted twice in the public record — as seizures (all of them, by outlet and
+agency) and as ATF traces (the share submitted). A year's enforcement shock moves both, and the published
+figures are sums over overlapping periods. Treating each figure as an independent noisy number would count
+the same recoveries several times; this module instead gives the joint distribution of all of them.
+
+Per calendar year *t* (the grid starts in 1994 to cover the Small Arms Survey's seizure table):
+
+* all-origin recoveries Rec_t = m_t·exp(w_t − K_tt/2), where the log enforcement intensity w follows a
+  stationary AR(1) (multi-year campaigns) plus independent yearly shocks (:func:`enforcement_kernel`);
+* submitted traces T_t = π_t·Rec_t·(1 + v_t), Var(v_t) = exp(σ_v²) − 1 (submission shock);
+* a trace figure j = Σ_t A_jt·T_t × (1 + release error, sd ``trace_release_sd``);
+* a seizure figure k = c_k·Σ_t B_kt·Rec_t × (1 + scope error shared within its source group) × (1 + its
+  own stated range), with c_k = 1 for all-authority totals and f_SEDENA for the army's own counts.
+
+The rows of A and B are the coverage weights of :func:`~ironriver.evidence._named.period_weights`: a
+multi-year figure's expectation is the **sum** of the yearly expectations it covers, and the covariance of
+two figures is the sum of the variances of the years they share — which is how overlapping totals from
+different releases inform each other without being double-counted. :func:`count_moments` returns the
+exact first two moments; :func:`log_normal_approximation` matches them with a multivariate log-normal
+(delta method in log space), the likelihood :mod:`ironriver.estimate.iron_river` uses.
+
+Every function takes the array namespace ``xp`` (numpy, or jax.numpy for the NUTS cross-check) and works on
+a leading batch axis of posterior draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ironriver.evidence._named import CountFigure, period_weights
+
+
+@dataclass(frozen=True)
+class RecoveryDesign:
+    """The trace and seizure figures in the likelihood, as arrays on one calendar-year grid.
+
+    Attributes
+    ----------
+    ids, streams : tuple of str
+        Figure ids and their streams (``"traces"`` / ``"seizures"``), in row order.
+    values : ndarray (J,)
+        Published values (counts over each figure's coverage).
+    years : ndarray (Y,)
+        Calendar-year grid of recoveries.
+    trace_rows, seizure_rows : ndarray (J, Y)
+        Coverage weights (a trace figure has a zero seizure row and vice versa).
+    sedena : ndarray (J,) of bool
+        Rows counting the army's seizures only.
+    same_group : ndarray (J, J)
+        1 where two seizure figures share a source (and so a scope error).
+    own_sd : ndarray (J,)
+        Log-scale sd of each figure's own error (release revision for traces, stated range for seizures).
+    """
+
+    ids: tuple[str, ...]
+    streams: tuple[str, ...]
+    values: np.ndarray
+    years: np.ndarray
+    trace_rows: np.ndarray
+    seizure_rows: np.ndarray
+    sedena: np.ndarray
+    same_group: np.ndarray
+    own_sd: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+
+def recovery_design(traces: list[CountFigure], seizures: list[CountFigure], years: np.ndarray,
+                    trace_release_sd: float, include_all: bool = False) -> RecoveryDesign:
+    """Assemble the joint design from the figures that enter the likelihood.
+
+    Parameters
+    ----------
+    traces, seizures : list of CountFigure
+        Figures from :func:`ironriver.evidence.traces.trace_counts` and
+        :func:`ironriver.evidence.seizures.seizure_counts`; figures with ``in_likelihood`` False are skipped.
+    years : ndarray of int
+        Calendar-year grid covering every figure.
+    trace_release_sd : float
+        Named assumption: log-scale release-revision error of each trace figure.
+    include_all : bool
+        Keep figures marked redundant too (for checking them, never for the likelihood).
+    """
+    used = [f for f in traces + seizures if f.in_likelihood or include_all]
+    rows = np.array([period_weights(f.coverage, years) for f in used]).reshape(len(used), len(years))
+    is_trace = np.array([f.stream == "traces" for f in used])
+    groups = np.array([f.source_group if f.stream != "traces" else f"trace:{f.id}" for f in used])
+    same = ((groups[:, None] == groups[None, :]) & ~is_trace[:, None] & ~is_trace[None, :]).astype(float)
+    own = np.array([trace_release_sd if t else f.extra_sd for f, t in zip(used, is_trace)])
+    return RecoveryDesign(
+        ids=tuple(f.id for f in used), streams=tuple(f.stream for f in used),
+        values=np.array([f.value for f in used], dtype=float), years=np.asarray(years),
+        trace_rows=rows * is_trace[:, None], seizure_rows=rows * ~is_trace[:, None],
+        sedena=np.array([f.scope == "sedena" for f in used]), same_group=same, own_sd=own)
+
+
+def enforcement_kernel(years: np.ndarray, shock_sd: Any, campaign_sd: Any, persistence: Any,
+                       xp: Any = np) -> Any:
+    """exp(K) − 1 for the covariance K over years of log enforcement intensity (AR(1) campaigns + yearly shocks).
+
+    K_ts = σ_h²·ρ^|t−s| + σ_e²·[t = s]: enforcement drifts in multi-year campaigns (Calderón's deployment of
+    the army, 2007–2012, is one) and jumps year to year, around a constant long-run level. Multi-year surges
+    of seizures can therefore come from enforcement rather than from the stock, and the data decide how much;
+    only sustained trends in recoveries, which a stationary process cannot produce, inform the stock.
+    exp(K) − 1 is what the moments need (Cov(Rec_t, Rec_s) = m_t·m_s·(exp(K_ts) − 1)); it depends on |t − s|
+    only, so it is computed once per lag and spread into a Toeplitz matrix.
+
+    Parameters
+    ----------
+    years : ndarray (Y,)
+    shock_sd, campaign_sd, persistence : array (N,)
+        σ_e, σ_h and ρ.
+
+    Returns
+    -------
+    array (N, Y, Y)
+    """
+    lag = np.abs(np.subtract.outer(years, years))
+    lags = xp.arange(len(years), dtype=float)
+    variance = campaign_sd[:, None] ** 2
+    by_lag = xp.expm1(variance * xp.exp(xp.log(persistence)[:, None] * lags[None, :]))  # (N, Y)
+    toeplitz = by_lag[:, lag]
+    diagonal = xp.expm1(variance[:, 0] + shock_sd**2) - by_lag[:, 0]
+    return toeplitz + diagonal[:, None, None] * xp.asarray(np.eye(len(years)))[None]
+
+
+def count_moments(recoveries: Any, submitted_share: Any, design: RecoveryDesign, enforcement: Any,
+                  submission_sd: Any, sedena_fraction: Any, scope_sd: float, xp: Any = np) -> tuple[Any, Any]:
+    """Mean and covariance of every figure in ``design`` (count scale), enforcement marginalised exactly.
+
+    With Rec_t = m_t·exp(w_t − K_tt/2), w ~ N(0, K) (the enforcement process, :func:`enforcement_kernel`),
+    E[Rec_t] = m_t and Cov(Rec_t, Rec_s) = m_t·m_s·(exp(K_ts) − 1). Submitted traces add an independent
+    yearly submission shock. Every figure is a linear combination of the yearly Rec_t and T_t, so its first
+    two moments follow exactly; overlapping figures share the covariance of the years they have in common.
+
+    Parameters
+    ----------
+    recoveries : array (N, Y)
+        Expected all-origin recoveries per year m_t (guns), one row per draw.
+    submitted_share : array (N, Y)
+        Share of recoveries submitted for tracing π_t.
+    design : RecoveryDesign
+    enforcement : array (N, Y, Y)
+        exp(K) − 1 for the log-scale covariance K of the enforcement process (:func:`enforcement_kernel`).
+    submission_sd : array (N,)
+        σ_v (log scale) of the yearly submission shock.
+    sedena_fraction : array (N,)
+        f_SEDENA, the army's share of all recoveries.
+    scope_sd : float
+        Named assumption ``seizure_scope_sd``.
+    xp : module
+        numpy or jax.numpy.
+
+    Returns
+    -------
+    mean : array (N, J)
+    cov : array (N, J, J)
+    """
+    s2v = xp.expm1(submission_sd**2)[:, None]
+    a = xp.asarray(design.trace_rows)  # (J, Y); zero rows for seizure figures
+    scale = xp.where(xp.asarray(design.sedena)[None, :], sedena_fraction[:, None], 1.0)  # (N, J)
+    # every figure is Σ_t G_jt·Rec_t (+ submission noise for traces): G = A·π + scope × seizure rows;
+    # with H = G·m, mean = H·1 and Cov = H·(exp(K) − 1)·Hᵀ
+    g = a[None] * submitted_share[:, None, :] + scale[:, :, None] * xp.asarray(design.seizure_rows)[None]
+    h = g * recoveries[:, None, :]
+    mean = xp.sum(h, axis=2)
+    cov = h @ enforcement @ xp.swapaxes(h, 1, 2)
+    var_rec = recoveries**2 * xp.diagonal(enforcement, axis1=1, axis2=2)
+    submission = s2v * submitted_share**2 * (recoveries**2 + var_rec)  # (N, Y): extra variance of T_t
+    cov = cov + (a[None] * submission[:, None, :]) @ a.T[None]
+    outer = mean[:, :, None] * mean[:, None, :]
+    cov = cov + outer * (float(np.expm1(scope_sd**2)) * xp.asarray(design.same_group)
+                         + xp.asarray(np.diag(np.expm1(design.own_sd**2))))[None, :, :]
+    return mean, cov
+
+
+def log_normal_approximation(mean: Any, cov: Any, xp: Any = np) -> tuple[Any, Any]:
+    """Location and covariance of log(figures) matching ``mean`` and ``cov`` (delta method).
+
+    The log-scale covariance is cov_jk / (mean_j·mean_k) (positive definite whenever ``cov`` is) and the
+    location is log(mean) minus half its diagonal, so each figure's marginal mean is preserved to first order.
+    """
+    relative = cov / (mean[:, :, None] * mean[:, None, :])
+    diagonal = xp.diagonal(relative, axis1=1, axis2=2)
+    return xp.log(mean) - 0.5 * diagonal, relative

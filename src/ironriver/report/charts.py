@@ -1,0 +1,335 @@
+"""The report's charts, each a Plotly figure (or figure dict) drawn from the report's data model, never from raw
+tables.
+
+Every trace carries the lineage of its numbers in its hover text, so a reader can point at any mark and
+see where it came from. The maps are drawn as filled polygons on plain axes rather than with Plotly's geo
+traces: geo traces fetch their base map from a CDN, and the report must open offline.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.colors import make_colorscale, sample_colorscale, sequential
+
+__all__ = ["all_charts", "verdict_chart", "ledger_heatmap", "overall_chart", "indicator_chart", "iron_river_chart",
+           "event_study_chart", "sankey_chart", "us_map", "mx_map", "timeline_chart"]
+
+STATE_COLOURS = {"MEX": "#b2182b", "USA": "#2166ac"}
+KIND_COLOURS = {"domestic": "#1b9e77", "interdependence": "#d95f02", "westphalian": "#7570b3",
+                "international_legal": "#e7298a", "overall": "#222222"}
+PALETTE = ("#b2182b", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#2166ac", "#a6761d")
+KIND_LABELS = {"domestic": "domestic", "interdependence": "interdependence", "westphalian": "Westphalian",
+               "international_legal": "international legal", "overall": "overall"}
+LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=50, b=45), height=420,
+              font=dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=12),
+              hoverlabel=dict(align="left"))
+
+
+def _wrap(text: str, width: int = 90) -> str:
+    """Break a long lineage line for a hover label."""
+    words, lines, line = text.split(" "), [], ""
+    for word in words:
+        if len(line) + len(word) + 1 > width and line:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def verdict_chart(model: dict[str, Any]) -> go.Figure:
+    """P(Mexico's threat > the USA's) by year, for each kind and overall."""
+    figure = go.Figure()
+    rows = model["verdict_by_year"]
+    for kind in ("domestic", "interdependence", "westphalian", "international_legal", "overall"):
+        # A year where both states score the same (both untouched) is a tie, not a USA win: left out.
+        these = [r for r in rows if r["kind"] == kind and r["p_mex_more"] is not None and (r["p_tie"] or 0) <= 0.5]
+        figure.add_trace(go.Scatter(
+            x=[r["year"] for r in these], y=[r["p_mex_more"] for r in these], mode="lines+markers",
+            name=KIND_LABELS[kind], line=dict(color=KIND_COLOURS[kind], width=4 if kind == "overall" else 2),
+            hovertext=[_wrap(f"{r['sentence']}<br>P(USA more) = {_fmt(r['p_usa_more'])}, tie = {_fmt(r['p_tie'])}"
+                             f"<br>lineage: {r['lineage']}") for r in these], hoverinfo="text"))
+    figure.add_hline(y=0.5, line=dict(color="#999", dash="dot"))
+    figure.update_layout(**LAYOUT, title="P(Mexico's sovereignty is the more threatened), by year and kind "
+                                         "(ties, where neither is threatened, left out)",
+                         yaxis=dict(title="probability", range=[-0.02, 1.02]), xaxis=dict(title="year"))
+    return figure
+
+
+def ledger_heatmap(model: dict[str, Any]) -> go.Figure:
+    """Median threat per state × kind × year, with the 90% interval and lineage on hover."""
+    years = sorted({r["year"] for r in model["ledger"]})
+    labels, z, text, hover = [], [], [], []
+    for state in model["states"]:
+        for kind in ("domestic", "interdependence", "westphalian", "international_legal", "overall"):
+            cells = {r["year"]: r for r in model["ledger"] if r["state"] == state and r["kind"] == kind}
+            labels.append(f"{state} · {KIND_LABELS[kind]}")
+            z.append([cells[y]["median"] if y in cells else None for y in years])
+            text.append(["" if cells.get(y, {}).get("median") is None else f"{cells[y]['median']:.2f}"
+                         for y in years])
+            hover.append([_wrap(f"{state} {KIND_LABELS[kind]} {y}: median {_fmt(cells[y]['median'])}, "
+                                f"90% interval {_fmt(cells[y]['low90'])}–{_fmt(cells[y]['high90'])}<br>"
+                                f"lineage: {cells[y]['lineage']}") if y in cells else "" for y in years])
+    figure = go.Figure(go.Heatmap(
+        z=z[::-1], x=years, y=labels[::-1], text=text[::-1], texttemplate="%{text}", textfont=dict(size=9),
+        hovertext=hover[::-1], hoverinfo="text", colorscale="Reds", zmin=0, zmax=1,
+        colorbar=dict(title="threat")))
+    figure.update_layout(**{**LAYOUT, "height": 480, "margin": dict(l=170, r=20, t=50, b=45)},
+                         title="The ledger: threat in [0, 1] (median; hover for the 90% interval and lineage)")
+    return figure
+
+
+def overall_chart(model: dict[str, Any]) -> go.Figure:
+    """Each state's overall threat with its 90% interval band."""
+    figure = go.Figure()
+    for state in model["states"]:
+        rows = sorted((r for r in model["ledger"] if r["state"] == state and r["kind"] == "overall"
+                       and r["median"] is not None), key=lambda r: r["year"])
+        years = [r["year"] for r in rows]
+        colour = STATE_COLOURS[state]
+        figure.add_trace(go.Scatter(x=years + years[::-1], y=[r["high90"] for r in rows] +
+                                    [r["low90"] for r in rows][::-1], fill="toself", fillcolor=colour,
+                                    opacity=0.2, line=dict(width=0), hoverinfo="skip", showlegend=False))
+        figure.add_trace(go.Scatter(
+            x=years, y=[r["median"] for r in rows], mode="lines+markers", name=state, line=dict(color=colour),
+            hovertext=[_wrap(f"{state} {r['year']}: {_fmt(r['median'])} ({_fmt(r['low90'])}–{_fmt(r['high90'])})"
+                             f"<br>lineage: {r['lineage']}") for r in rows], hoverinfo="text"))
+    figure.update_layout(**LAYOUT, title="Overall threat with 90% intervals (posterior draws × weightings)",
+                         yaxis=dict(title="threat", range=[0, 1]), xaxis=dict(title="year"))
+    return figure
+
+
+def indicator_chart(model: dict[str, Any], kind: str) -> go.Figure:
+    """The threats of one kind's indicators for both states, with 90% intervals as error bars."""
+    figure = go.Figure()
+    blocks = [b for b in model["indicators"] if b["kind"] == kind and b["values"]]
+    for number, block in enumerate(blocks):
+        values = block["values"]
+        colour = PALETTE[number % len(PALETTE)]
+        figure.add_trace(go.Scatter(
+            x=[v["year"] for v in values], y=[v["threat"] for v in values], mode="lines+markers",
+            name=f"{block['state']}: {block['title']}",
+            line=dict(color=colour, dash="solid" if block["state"] == "MEX" else "dash"),
+            marker=dict(symbol="circle" if block["state"] == "MEX" else "square"),
+            error_y=dict(type="data", symmetric=False,
+                         array=[(v["threat_high90"] or 0) - (v["threat"] or 0) for v in values],
+                         arrayminus=[(v["threat"] or 0) - (v["threat_low90"] or 0) for v in values],
+                         thickness=1, width=2),
+            hovertext=[_wrap(f"{block['title']} ({block['state']}) {v['year']}: value {_fmt(v['value'], 3)} "
+                             f"{block['unit']} (90% {_fmt(v['low90'], 3)}–{_fmt(v['high90'], 3)}); threat "
+                             f"{_fmt(v['threat'])} ({_fmt(v['threat_low90'])}–{_fmt(v['threat_high90'])})<br>"
+                             f"lineage: {v['lineage']['value']}<br>transform: {block['transform']}")
+                       for v in values], hoverinfo="text"))
+    figure.update_layout(**{**LAYOUT, "legend": dict(orientation="h", y=-0.25)},
+                         title=f"{KIND_LABELS[kind].capitalize()} sovereignty: indicator threats "
+                               f"(MEX solid, USA dashed; bars = 90% intervals)",
+                         yaxis=dict(title="threat", range=[-0.02, 1.02]), xaxis=dict(title="year"))
+    return figure
+
+
+def iron_river_chart(model: dict[str, Any]) -> go.Figure | None:
+    """The iron-river series with its 90% band and the literature's estimates marked."""
+    section = model["iron_river"]
+    if not section["available"]:
+        return None
+    rows = section["series"]
+    years = [r["year"] for r in rows]
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=years + years[::-1], y=[r["high90"] for r in rows] + [r["low90"] for r in rows][::-1],
+                                fill="toself", fillcolor="#b2182b", opacity=0.2, line=dict(width=0),
+                                name="90% interval", hoverinfo="skip"))
+    figure.add_trace(go.Scatter(
+        x=years, y=[r["median"] for r in rows], mode="lines+markers", name="posterior median",
+        line=dict(color="#b2182b"),
+        hovertext=[_wrap(f"{r['year']}: {_fmt(r['median'], 0)} guns/year (90% {_fmt(r['low90'], 0)}–"
+                         f"{_fmt(r['high90'], 0)})<br>lineage: {r['lineage']}") for r in rows], hoverinfo="text"))
+    marks = [m for m in section["literature"] if m["period_start"] is not None]
+    first, last = model["meta"]["first_year"], model["meta"]["last_year"]
+    marks = [m for m in marks if m["period_end"] >= first and m["period_start"] <= last]
+    if marks:
+        figure.add_trace(go.Scatter(
+            x=[(m["period_start"] + m["period_end"]) / 2 for m in marks], y=[m["value"] for m in marks],
+            mode="markers", name="literature estimates", marker=dict(symbol="diamond", size=10, color="#333"),
+            error_y=dict(type="data", symmetric=False,
+                         array=[(m["high"] or m["value"]) - m["value"] for m in marks],
+                         arrayminus=[m["value"] - (m["low"] or m["value"]) for m in marks]),
+            hovertext=[_wrap(f"{m['id']}: {_fmt(m['value'], 0)} guns/year ({m['period_start']}–{m['period_end']})"
+                             f"<br>{m['source']}<br>lineage: {m['lineage']}") for m in marks], hoverinfo="text"))
+    figure.update_layout(**LAYOUT, title="The iron river: guns trafficked from the US to Mexico per year",
+                         yaxis=dict(title="guns per year", rangemode="tozero"), xaxis=dict(title="year"))
+    return figure
+
+
+def event_study_chart(model: dict[str, Any]) -> go.Figure | None:
+    """The spillover event study: effect by year with 95% intervals, 2003 the reference year."""
+    section = model["spillover"]
+    if not section["available"] or not section["event_study"]:
+        return None
+    rows = section["event_study"]
+    figure = go.Figure(go.Scatter(
+        x=[r["year"] for r in rows], y=[r["estimate"] for r in rows], mode="markers+lines",
+        marker=dict(size=9, color="#7570b3"),
+        error_y=dict(type="data", symmetric=False,
+                     array=[(r["high95"] if r["high95"] is not None else r["estimate"] or 0) - (r["estimate"] or 0)
+                            for r in rows],
+                     arrayminus=[(r["estimate"] or 0) - (r["low95"] if r["low95"] is not None else r["estimate"] or 0)
+                                 for r in rows]),
+        hovertext=[_wrap(f"{r['year']}: {_fmt(r['estimate'], 1)}% (95% {_fmt(r['low95'], 1)}–{_fmt(r['high95'], 1)})"
+                         f"<br>lineage: {r['lineage']}") for r in rows], hoverinfo="text", name="event study"))
+    figure.add_hline(y=0, line=dict(color="#999"))
+    figure.add_vline(x=2004.7, line=dict(color="#b2182b", dash="dash"),
+                     annotation_text="AWB expires (Sep 2004)", annotation_position="top left")
+    effect = section["effect_pct"]
+    figure.update_layout(**LAYOUT, title=f"Spillover: firearm homicides in Mexico's border states after the US ban "
+                                         f"expired — {_fmt(effect.get('estimate'), 1)}% "
+                                         f"(95% {_fmt(effect.get('low95'), 1)} to {_fmt(effect.get('high95'), 1)})",
+                         yaxis=dict(title="% change vs comparison states"), xaxis=dict(title="year"))
+    return figure
+
+
+def sankey_chart(model: dict[str, Any]) -> go.Figure | None:
+    """The simulated supply chain (baseline; the scenario too if one was given) as a Sankey diagram."""
+    section = model["sankey"]
+    if not section["available"]:
+        return None
+    run = section["runs"].get("scenario") or section["runs"]["baseline"]
+    links = [l for l in run["links"] if l["value"]]
+    nodes = list(dict.fromkeys([l["source"] for l in links] + [l["target"] for l in links]))
+    index = {name: i for i, name in enumerate(nodes)}
+    figure = go.Figure(go.Sankey(
+        node=dict(label=nodes, pad=14, thickness=16, color="#888"),
+        link=dict(source=[index[l["source"]] for l in links], target=[index[l["target"]] for l in links],
+                  value=[l["value"] for l in links],
+                  customdata=[_wrap(f"lineage: {l['lineage']}") for l in links],
+                  hovertemplate="%{source.label} → %{target.label}: %{value:,.0f} guns<br>%{customdata}<extra></extra>")))
+    which = "scenario " + run["name"] if "scenario" in section["runs"] else "baseline"
+    change = run.get("arrived_change_pct")
+    extra = (f"; arrivals {_fmt(change['median'], 1)}% vs baseline (90% {_fmt(change['low'], 1)} to "
+             f"{_fmt(change['high'], 1)})") if change else ""
+    figure.update_layout(**{**LAYOUT, "height": 520},
+                         title=_wrap(f"The supply chain, simulated ({which}; {_fmt(run['arrived'], 0)} guns a year "
+                                     f"arrive in Mexico{extra}): source → channel → crossing → outcome", 120))
+    return figure
+
+
+def _rings(geometry: str) -> list[list[list[float]]]:
+    shape = json.loads(geometry)
+    if shape["type"] == "Polygon":
+        return shape["coordinates"]
+    if shape["type"] == "MultiPolygon":
+        return [ring for polygon in shape["coordinates"] for ring in polygon]
+    return []
+
+
+def _polygon_map(states: list[dict[str, Any]], value_key: str, label: str, colorscale: str, title: str,
+                 unit: str, digits: int, bounds: tuple[float, float] | None = None,
+                 extra: tuple[str, str] | None = None) -> dict[str, Any]:
+    """States as filled polygons coloured by ``value_key`` (grey where missing), as a Plotly figure dict.
+
+    Built as a plain dict (rendered with validation off): one trace per state, and validating ~80 polygon
+    traces through ``graph_objects`` costs a second per report for nothing.
+    """
+    values = [s[value_key] for s in states if s.get(value_key) is not None]
+    top = max(values) if values else 1.0
+    # An explicit scale: plotly.js's built-in "Reds" runs the other way from Python's sequential.Reds.
+    scale = make_colorscale(getattr(sequential, colorscale))
+    traces: list[dict[str, Any]] = []
+    for state in states:
+        value = state.get(value_key)
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for ring in _rings(state["geometry"]):
+            if bounds and not any(bounds[0] <= x <= bounds[1] for x, _ in ring):
+                continue
+            xs += [round(x, 3) for x, _ in ring] + [None]
+            ys += [round(y, 3) for _, y in ring] + [None]
+        if not xs:
+            continue
+        colour = "#dddddd" if value is None else sample_colorscale(scale, [value / top if top else 0])[0]
+        lineage = state["lineage"].get(value_key, "") if isinstance(state["lineage"], dict) else ""
+        text = (f"{state['state_name']}: no value" if value is None else
+                f"{state['state_name']}: {value:,.{digits}f} {unit}<br>lineage: {lineage}")
+        if extra and state.get(extra[0]) is not None:
+            text += (f"<br>{extra[1]}: {state[extra[0]]:.2%}<br>lineage: "
+                     f"{state['lineage'].get(extra[0], '')}")
+        traces.append({"type": "scatter", "x": xs, "y": ys, "fill": "toself", "fillcolor": colour, "mode": "lines",
+                       "line": {"color": "#ffffff", "width": 0.6}, "name": _wrap(text, 70), "hoveron": "fills",
+                       "hoverinfo": "name", "showlegend": False})
+    traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers", "showlegend": False,
+                   "hoverinfo": "skip", "marker": {"colorscale": scale, "cmin": 0, "cmax": top, "color": [0],
+                                                   "showscale": True, "colorbar": {"title": {"text": label}}}})
+    layout = {key: value for key, value in LAYOUT.items() if key != "template"}
+    layout.update(height=460, title={"text": title}, paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
+                  xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1.15})
+    return {"data": traces, "layout": layout}
+
+
+def us_map(model: dict[str, Any]) -> dict[str, Any] | None:
+    """US states: share of Mexican crime-gun traces sourced there (literature); grey where none is cited."""
+    section = model["maps"]["us"]
+    if not section["available"]:
+        return None
+    states = [s for s in section["states"] if s["state_code"] not in ("AK", "HI", "PR")]
+    figure = _polygon_map(states, "mx_trace_share", "share", "Reds",
+                          "US source states: share of guns traced in Mexico first sold in each state (cited)",
+                          "of US-sourced traces in Mexico", 2, bounds=(-125.0, -66.0),
+                          extra=("border_recovery_share", "share of US crime guns recovered in AZ/CA/NM/TX "
+                                                          "first sold here, 2010–2020"))
+    return figure
+
+
+def mx_map(model: dict[str, Any]) -> dict[str, Any] | None:
+    """Mexican states: firearm homicide rate in the latest year of the window."""
+    section = model["maps"]["mx"]
+    if not section["available"]:
+        return None
+    return _polygon_map(section["states"], "rate", "per 100,000", "Reds",
+                        f"Mexican states: firearm homicide rate, {section['year']}"
+                        + (f" ({section['note']})" if section.get("note") else "") + " (per 100,000 per year)",
+                        "per 100,000", 1)
+
+
+def timeline_chart(model: dict[str, Any]) -> go.Figure:
+    """The dated events, one lane per kind of sovereignty, coloured by the state affected."""
+    lanes = {"domestic": 0, "interdependence": 1, "westphalian": 2, "international_legal": 3}
+    figure = go.Figure()
+    for state in model["states"]:
+        events = [e for e in model["timeline"] if e["state_affected"] == state]
+        figure.add_trace(go.Scatter(
+            x=[e["date"] for e in events], y=[KIND_LABELS[e["kind"]] for e in events], mode="markers",
+            name=f"affects {state}", marker=dict(size=10, color=STATE_COLOURS[state], symbol="circle"),
+            hovertext=[_wrap(f"{e['date']}{' → ' + e['end_date'] if e['end_date'] else ''}: {e['event']} "
+                             f"({e['category']}; {e['actor']} → {e['target']})<br>source: {e['source']}<br>"
+                             f"lineage: timeline {e['id']}") for e in events], hoverinfo="text"))
+        for e in events:
+            if e["end_date"]:
+                figure.add_trace(go.Scatter(x=[e["date"], e["end_date"]], y=[KIND_LABELS[e["kind"]]] * 2,
+                                            mode="lines", line=dict(color=STATE_COLOURS[state], width=6),
+                                            opacity=0.4, hoverinfo="skip", showlegend=False))
+    figure.update_layout(**LAYOUT, title="The record: dated events by the kind of sovereignty they bear on",
+                         yaxis=dict(categoryorder="array", categoryarray=[KIND_LABELS[k] for k in lanes]),
+                         xaxis=dict(title="date", type="date"))
+    return figure
+
+
+def all_charts(model: dict[str, Any]) -> dict[str, go.Figure | dict[str, Any] | None]:
+    """Every chart of the report by section id (None where the section's model is not available)."""
+    charts: dict[str, go.Figure | dict[str, Any] | None] = {
+        "verdict": verdict_chart(model),
+        "ledger": ledger_heatmap(model),
+        "overall": overall_chart(model),
+    }
+    for kind in ("domestic", "interdependence", "westphalian", "international_legal"):
+        charts[f"indicators-{kind}"] = indicator_chart(model, kind)
+    charts.update({"iron-river": iron_river_chart(model), "spillover": event_study_chart(model),
+                   "sankey": sankey_chart(model), "map-us": us_map(model), "map-mx": mx_map(model),
+                   "timeline": timeline_chart(model)})
+    return charts

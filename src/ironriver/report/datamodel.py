@@ -1,0 +1,321 @@
+"""The report's data model: every number the report shows, each with its lineage, as one JSON-ready tree.
+
+:func:`build_model` turns an :class:`~ironriver.sovereignty.chain.Assessment` into nested dicts and
+lists. Charts (:mod:`~ironriver.report.charts`) and the HTML page (:mod:`~ironriver.report.html`) are
+drawn only from this tree, and the tree is embedded in the page as JSON, so what the reader sees, what
+the tooltips say and what the lineage test walks (:mod:`~ironriver.report.lineage`) are the same thing.
+Sections whose model is not available carry ``available: False`` and a note saying so.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ironriver.sovereignty.chain import Assessment
+from ironriver.sovereignty.indicators import KINDS, STATES, firearm_homicide_rates
+from ironriver.sovereignty.transforms import ASSUMPTIONS
+from ironriver.sovereignty.verdict import KIND_NAMES, sentence
+
+__all__ = ["build_model", "to_json"]
+
+BORDER_STATES_US = ("AZ", "CA", "NM", "TX")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _f(value: Any, digits: int = 6) -> float | None:
+    """A JSON-safe float (None for NaN)."""
+    if value is None:
+        return None
+    value = float(value)
+    return None if np.isnan(value) else round(value, digits)
+
+
+def _verdict_rows(assessment: Assessment) -> list[dict[str, Any]]:
+    rows = []
+    for c in assessment.verdict.comparisons:
+        rows.append({"year": c.year, "kind": c.kind, "p_mex_more": _f(c.p_mex_more), "p_usa_more": _f(c.p_usa_more),
+                     "p_tie": _f(c.p_tie), "share_weightings_mex": _f(c.share_weightings_mex),
+                     "share_draws_mex": _f(c.share_draws_mex), "n_cells": c.n_cells,
+                     "sentence": sentence(c),
+                     "lineage": f"derived from the ledger's {c.kind} scores {c.year}: {c.n_cells} cells of "
+                                f"posterior draws × Dirichlet weightings (assumptions dirichlet_concentration_*)"})
+    return rows
+
+
+def _ledger_rows(assessment: Assessment) -> list[dict[str, Any]]:
+    rows = []
+    for row in assessment.ledger.table().to_dict("records"):
+        used = row["indicators"] or "none"
+        rows.append({"state": row["state"], "kind": row["kind"], "year": int(row["year"]),
+                     "median": _f(row["median"]), "low90": _f(row["low90"]), "high90": _f(row["high90"]),
+                     "indicators": row["indicators"],
+                     "lineage": f"derived: Dirichlet-weighted mean of indicator threats ({used}); median and 90% "
+                                f"interval over posterior draws × weightings"})
+    return rows
+
+
+def _indicator_blocks(assessment: Assessment) -> list[dict[str, Any]]:
+    table = assessment.ledger.indicator_table()
+    blocks = []
+    for series in assessment.ledger.indicators:
+        meta = series.indicator
+        rows = table[table["indicator"] == meta.id]
+        values = []
+        for r in rows.to_dict("records"):
+            values.append({"year": int(r["year"]), "value": _f(r["value"]), "low90": _f(r["low90"]),
+                           "high90": _f(r["high90"]), "threat": _f(r["threat"]),
+                           "threat_low90": _f(r["threat_low90"]), "threat_high90": _f(r["threat_high90"]),
+                           "lineage": {
+                               "year": r["lineage"], "value": r["lineage"], "low90": r["lineage"] + " (draws)",
+                               "high90": r["lineage"] + " (draws)",
+                               **{k: f"derived: {meta.transform.description} applied to {meta.id} "
+                                     f"({r['lineage']})" for k in ("threat", "threat_low90", "threat_high90")}}})
+        blocks.append({"id": meta.id, "state": meta.state, "kind": meta.kind, "title": meta.title,
+                       "formula": meta.formula, "unit": meta.unit, "direction": meta.direction,
+                       "sources": list(meta.sources), "transform": meta.transform.description,
+                       "reference": meta.transform.reference, "values": values})
+    return blocks
+
+
+def _iron_river(assessment: Assessment) -> dict[str, Any]:
+    literature = assessment.inputs.literature
+    flows = literature[literature["quantity"] == "guns_trafficked_us_to_mx_per_year"]
+    marks = [{"id": r["id"], "value": _f(r["value"]), "low": _f(r["low"]), "high": _f(r["high"]),
+              "period_start": None if pd.isna(r["period_start"]) else int(r["period_start"]),
+              "period_end": None if pd.isna(r["period_end"]) else int(r["period_end"]),
+              "source": r["source"], "lineage": f"literature {r['id']}"} for r in flows.to_dict("records")]
+    if assessment.iron_river is None:
+        return {"available": False, "note": _note(assessment, "iron-river"), "series": [], "literature": marks}
+    draws = assessment.iron_river["draws"]
+    lo, hi = assessment.years
+    draws = draws[(draws["year"] >= lo) & (draws["year"] <= hi)]
+    grouped = draws.groupby("year")["guns_per_year"]
+    n = int(draws["draw"].nunique())
+    series = [{"year": int(year), "median": _f(g.median(), 1), "low90": _f(g.quantile(0.05), 1),
+               "high90": _f(g.quantile(0.95), 1),
+               "lineage": f"model iron_river posterior ({n} draws, seed {assessment.seed}), year {int(year)}"}
+              for year, g in grouped]
+    comparison = []
+    table = assessment.iron_river.get("compare_literature")
+    if isinstance(table, pd.DataFrame):
+        tag = f"model iron_river compare_literature (seed {assessment.seed})"
+        for r in table.to_dict("records"):
+            if r.get("value") is None or pd.isna(r.get("value")):
+                continue
+            comparison.append({
+                "id": r["id"], "kind": r.get("kind", ""), "period": r.get("period", ""),
+                "value": _f(r["value"]), "posterior_median": _f(r.get("posterior_median")),
+                "posterior_q05": _f(r.get("posterior_q05")), "posterior_q95": _f(r.get("posterior_q95")),
+                "percentile": _f(r.get("percentile")), "verdict": str(r.get("verdict", "")),
+                "fitted": bool(r.get("fitted", False)),
+                "lineage": {"value": f"literature {r['id']}",
+                            **{k: tag for k in ("posterior_median", "posterior_q05", "posterior_q95", "percentile")}}})
+    first, last = assessment.iron_river.get("years", (lo, hi))
+    note = (f"The estimate covers {max(first, lo)}–{min(last, hi)} of the window {lo}–{hi}."
+            if lo < first or hi > last else "")
+    return {"available": True, "note": note, "series": series, "literature": marks,
+            "comparison": comparison, "scenario": assessment.scenario or ""}
+
+
+def _spillover(assessment: Assessment) -> dict[str, Any]:
+    if assessment.spillover is None:
+        return {"available": False, "note": _note(assessment, "spillover")}
+    summary = assessment.spillover["summary"]
+    tag = f"model spillover (seed {assessment.seed})"
+    effect = {k: _f(v, 3) for k, v in summary["effect_pct"].items() if isinstance(v, (int, float))}
+    deaths = {k: _f(v, 1) for k, v in summary.get("extra_deaths_per_year", {}).items() if isinstance(v, (int, float))}
+    return {"available": True, "note": "",
+            "effect_pct": {**effect, "lineage": f"{tag} effect_pct: % change in firearm homicides, border states"},
+            "extra_deaths_per_year": {**deaths, "lineage": f"{tag} extra_deaths_per_year"},
+            "pretrend_p": _f(summary.get("pretrend_p"), 4),
+            "event_study": [{"year": int(r["year"]), "estimate": _f(r["estimate"], 3), "low95": _f(r["low95"], 3),
+                             "high95": _f(r["high95"], 3), "lineage": f"{tag} event_study {int(r['year'])}"}
+                            for r in summary.get("event_study", [])],
+            "lineage": f"{tag} pretrend_p"}
+
+
+def _sankey(assessment: Assessment) -> dict[str, Any]:
+    if assessment.simulation is None:
+        return {"available": False, "note": _note(assessment, "simulation")}
+    runs = {}
+    for name, run in assessment.simulation.items():
+        tag = (f"model simulate {name} ({run.get('replicates', '?')} replicates, seed {assessment.seed}, "
+               f"calibration: {run.get('calibration', 'unknown')})")
+        entry: dict[str, Any] = {
+            "name": run.get("name", name), "calibration": run.get("calibration", ""),
+            "arrived": _f(run["arrived"], 1),
+            "links": [{"source": r["source"], "target": r["target"], "value": _f(r["value"], 1),
+                       "lineage": f"{tag}: mean guns a year"} for r in run["sankey"].to_dict("records")],
+            "lineage": f"{tag}: guns a year arriving in Mexico"}
+        if "arrived_change_pct" in run:
+            entry["arrived_change_pct"] = {**{k: _f(v, 3) for k, v in run["arrived_change_pct"].items()},
+                                           "lineage": f"{tag}: paired % change in arrivals vs the baseline"}
+        runs[name] = entry
+    return {"available": True, "note": "", "runs": runs}
+
+
+def _note(assessment: Assessment, word: str) -> str:
+    hits = [m for m in assessment.missing if word in m.lower()]
+    return "; ".join(hits) if hits else f"the {word} model is not available"
+
+
+def _us_map(assessment: Assessment) -> dict[str, Any]:
+    geo = assessment.inputs.table("geo_states")
+    if geo is None:
+        return {"available": False, "note": "store table geo_states is not built yet"}
+    literature = assessment.inputs.literature
+    shares = literature[(literature["quantity"] == "source_state_share_traces_mx")
+                        & literature["geography"].str.fullmatch(r"[A-Z]{2}")]
+    latest = (shares.sort_values(["period_end", "period_start"]).groupby("geography").tail(1)
+              .set_index("geography"))
+    traces = assessment.inputs.table("atf_traces_us")
+    supplied: dict[str, float] = {}
+    total = 0.0
+    if traces is not None:
+        border = traces[traces["recovery_state"].isin(BORDER_STATES_US)]
+        total = float(border["guns_recovered"].sum())
+        supplied = (border.groupby("source_state")["guns_recovered"].sum() / total).to_dict()
+    states = []
+    for row in geo[geo["country"] == "USA"].to_dict("records"):
+        code = row["state_code"]
+        entry: dict[str, Any] = {"state_code": code, "state_name": row["state_name"], "geometry": row["geometry"],
+                                 "lineage": {}}
+        if code in latest.index:
+            hit = latest.loc[code]
+            entry["mx_trace_share"] = _f(hit["value"], 4)
+            entry["lineage"]["mx_trace_share"] = f"literature {hit['id']}"
+            entry["mx_trace_period"] = f"{hit['period_start']}–{hit['period_end']}"
+        if code in supplied:
+            entry["border_recovery_share"] = _f(supplied[code], 5)
+            entry["lineage"]["border_recovery_share"] = (
+                "store atf_traces_us recovery_state in AZ/CA/NM/TX, 2010–2020: share first sold in this state")
+        states.append(entry)
+    return {"available": True, "states": states, "border_total": _f(total, 0),
+            "lineage": {"border_total": "store atf_traces_us recovery_state in AZ/CA/NM/TX, 2010–2020 (sum)"}}
+
+
+def _mx_map(assessment: Assessment) -> dict[str, Any]:
+    geo = assessment.inputs.table("geo_states")
+    homicides, population = assessment.inputs.table("mx_homicides"), assessment.inputs.table("mx_population")
+    if geo is None or homicides is None or population is None:
+        return {"available": False, "note": "store tables geo_states / mx_homicides / mx_population missing"}
+    rates = firearm_homicide_rates(homicides, population, by_state=True)
+    lo, hi = assessment.years
+    in_window = rates[(rates["year"] >= lo) & (rates["year"] <= hi)]
+    if in_window.empty:
+        return {"available": False, "note": f"no state firearm homicide rates in {lo}–{hi}"}
+    year = int(in_window["year"].max())
+    this = in_window[in_window["year"] == year].set_index("state_code")
+    months = int(this["months_reported"].max())
+    note = f"January–{_MONTHS[months - 1]}, annualised" if months < 12 else ""
+    states = []
+    for row in geo[geo["country"] == "MEX"].to_dict("records"):
+        code = row["state_code"]
+        entry: dict[str, Any] = {"state_code": code, "state_name": row["state_name"], "geometry": row["geometry"],
+                                 "lineage": {}}
+        if code in this.index:
+            r = this.loc[code]
+            entry["rate"] = _f(r["rate"], 2)
+            entry["firearm_homicides"] = _f(r["firearm_homicides"], 0)
+            entry["months_reported"] = int(r["months_reported"])
+            text = (f"store mx_homicides source={r['source']} {year}, state {code} ({int(r['months_reported'])} "
+                    f"months) ÷ mx_population pry23")
+            entry["lineage"] = {"rate": text, "firearm_homicides": text, "months_reported": text}
+        states.append(entry)
+    return {"available": True, "year": year, "note": note, "states": states,
+            "lineage": {"year": "store mx_homicides: latest year in the window with state counts"}}
+
+
+def _timeline(assessment: Assessment) -> list[dict[str, Any]]:
+    events = []
+    for r in assessment.inputs.timeline.to_dict("records"):
+        end = r["end_date"]
+        events.append({"id": r["id"], "date": r["date"].strftime("%Y-%m-%d"),
+                       "end_date": "" if pd.isna(end) else end.strftime("%Y-%m-%d"), "event": r["event"],
+                       "category": r["category"], "actor": r["actor"], "target": r["target"],
+                       "kind": r["sovereignty_kind"], "state_affected": r["state_affected"], "source": r["source"]})
+    return events
+
+
+def _assumptions() -> list[dict[str, Any]]:
+    return [{"id": a.id, "value": a.value, "low": a.low, "high": a.high, "unit": a.unit,
+             "justification": a.justification, "scale": a.scale, "lineage": f"assumption {a.id}"}
+            for a in ASSUMPTIONS.values()]
+
+
+def _cited_ids(model: dict[str, Any], known: pd.Series) -> set[str]:
+    """Literature ids named anywhere in the model (lineage, sources), including ``prefix_*`` patterns."""
+    text = json.dumps(model, ensure_ascii=False)
+    tokens = set(re.findall(r"[a-z][a-z0-9_]+", text))
+    cited = tokens & set(known)
+    for prefix in re.findall(r"([a-z][a-z0-9_]+)\*", text):
+        cited |= {i for i in known if i.startswith(prefix)}
+    return cited
+
+
+def _appendix(assessment: Assessment, model: dict[str, Any]) -> dict[str, Any]:
+    from ironriver.data import manifest
+
+    datasets = []
+    for name, meta in manifest()["datasets"].items():
+        datasets.append({"name": name, "title": meta.get("title", ""), "publisher": meta.get("publisher", ""),
+                         "source": meta.get("source_repository", ""), "commit": meta.get("source_commit", ""),
+                         "licence": meta.get("licence", ""), "coverage": meta.get("temporal_coverage", ""),
+                         "unit_of_analysis": meta.get("unit_of_analysis", "")})
+    literature = assessment.inputs.literature
+    cited = _cited_ids(model, literature["id"])
+    rows = literature[literature["id"].isin(cited)]
+    citations = [{"id": r["id"], "quantity": r["quantity"], "value": _f(r["value"]), "low": _f(r["low"]),
+                  "high": _f(r["high"]), "unit": r["unit"], "period": r["period"], "source": r["source"],
+                  "source_kind": r["source_kind"], "lineage": f"literature {r['id']}"}
+                 for r in rows.to_dict("records")]
+    return {"datasets": datasets, "citations": citations}
+
+
+def build_model(assessment: Assessment) -> dict[str, Any]:
+    """The whole report as a JSON-ready tree in which every number has lineage."""
+    verdict = assessment.verdict
+    headline = next(r for r in _verdict_rows(assessment) if r["year"] == verdict.headline_year
+                    and r["kind"] == "overall")
+    model: dict[str, Any] = {
+        "meta": {"title": "Whose sovereignty does the US–Mexico border threaten?",
+                 "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                 "first_year": assessment.years[0], "last_year": assessment.years[1], "seed": assessment.seed,
+                 "scenario": assessment.scenario or "", "n_draws": int(assessment.ledger.threat_draws[
+                     next(iter(assessment.ledger.threat_draws))].shape[0]) if assessment.ledger.threat_draws else 0,
+                 "n_weightings": int(assessment.ledger.kind_weights.shape[0]),
+                 "lineage": "run options (--years, --seed, --scenario) and the ledger's sample sizes"},
+        "verdict": {**headline, "summary": verdict.summary(), "across": verdict.across(),
+                    "by_kind": [r for r in _verdict_rows(assessment) if r["year"] == verdict.headline_year]},
+        "verdict_by_year": _verdict_rows(assessment),
+        "kinds": [{"kind": k, "name": KIND_NAMES[k]} for k in KINDS],
+        "states": list(STATES),
+        "ledger": _ledger_rows(assessment),
+        "indicators": _indicator_blocks(assessment),
+        "iron_river": _iron_river(assessment),
+        "spillover": _spillover(assessment),
+        "sankey": _sankey(assessment),
+        "maps": {"us": _us_map(assessment), "mx": _mx_map(assessment)},
+        "timeline": _timeline(assessment),
+        "assumptions": _assumptions(),
+        "not_included": list(dict.fromkeys(assessment.missing)),
+    }
+    model["appendix"] = _appendix(assessment, model)
+    return model
+
+
+def to_json(model: dict[str, Any], *, geometry: bool = True) -> str:
+    """The model as JSON (without the map geometries when ``geometry`` is False)."""
+    if not geometry:
+        model = json.loads(json.dumps(model))
+        for side in ("us", "mx"):
+            for state in model["maps"][side].get("states", []):
+                state.pop("geometry", None)
+    return json.dumps(model, ensure_ascii=False, allow_nan=False)

@@ -1,0 +1,278 @@
+"""The self-contained HTML report: one file, Plotly's JavaScript inlined once, opens offline.
+
+:func:`render` turns the report's data model (:mod:`~ironriver.report.datamodel`) into a single HTML
+string: the verdict, the ledger (heatmap, table, intervals), the indicators, the iron-river series, the
+spillover event study, the simulated supply chain, the maps, the timeline, the assumptions and the data
+and citations appendix. Plotly's library goes in once (``plotly.offline.get_plotlyjs()``), each chart
+as a ``<div>`` from ``fig.to_html(include_plotlyjs=False, full_html=False)``. Every number printed in a
+table carries its lineage as a tooltip, every chart mark in its hover; the data model itself is embedded
+as JSON (``<script id="ironriver-data">``). The page loads nothing from the network. It refuses to render a
+model with a number that has no lineage.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ironriver.report.charts import KIND_LABELS, all_charts
+from ironriver.report.datamodel import to_json
+from ironriver.report.lineage import check_lineage
+
+__all__ = ["render", "write_report", "DEFAULT_REPORT", "chart_count"]
+
+DEFAULT_REPORT = "ironriver-report.html"
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#222;background:#fafafa;line-height:1.45}
+main{max-width:1180px;margin:0 auto;padding:1.2rem 1.5rem 4rem}
+h1{font-size:1.7rem;margin:.6rem 0 .2rem}h2{font-size:1.3rem;margin-top:2.4rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}
+h3{font-size:1.05rem;margin-top:1.4rem}
+.meta{color:#666;font-size:.9rem}
+.verdict{background:#fff;border-left:6px solid #b2182b;padding:1rem 1.3rem;margin:1.2rem 0;box-shadow:0 1px 3px #0002}
+.verdict .headline{font-size:1.25rem;font-weight:600}
+.missing{background:#fff8e1;border-left:6px solid #f0b400;padding:.6rem 1.2rem;margin:1rem 0}
+.chart{background:#fff;margin:1rem 0;padding:.3rem;box-shadow:0 1px 3px #0001}
+table{border-collapse:collapse;width:100%;font-size:.85rem;background:#fff;margin:.6rem 0}
+th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .45rem;text-align:left;vertical-align:top}
+th{background:#f0f0f0}
+.num{border-bottom:1px dotted #999;cursor:help;white-space:nowrap}
+nav a{margin-right:.8rem;font-size:.9rem}
+details{margin:.5rem 0}
+code{font-size:.85em}
+"""
+
+
+@lru_cache(maxsize=1)
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def _e(text: Any) -> str:
+    return _html.escape(str(text), quote=True)
+
+
+def _auto_digits(value: float) -> int:
+    """Decimals worth showing: none for counts and large values, 2 from 1, 3 below 1."""
+    size = abs(value)
+    return 0 if size >= 100 else 2 if size >= 1 else 3
+
+
+def _num(value: float | int | None, lineage: str, digits: int | None = 2, percent: bool = False) -> str:
+    """A number with its lineage as a tooltip (``digits=None``: as many decimals as its size deserves)."""
+    if value is None:
+        return '<span class="num" title="no value">—</span>'
+    places = _auto_digits(value) if digits is None else digits
+    shown = f"{100 * value:.0f}%" if percent else f"{value:,.{places}f}"
+    return f'<span class="num" title="{_e(lineage)}">{shown}</span>'
+
+
+def _lineage(row: dict[str, Any], key: str) -> str:
+    lineage = row.get("lineage", "")
+    return lineage.get(key, "") if isinstance(lineage, dict) else lineage
+
+
+def _chart_div(figure: Any, div_id: str) -> str:
+    """One chart as a ``<div>`` without the library (a figure dict is rendered without re-validation)."""
+    if isinstance(figure, dict):
+        import plotly.io as pio
+
+        div = pio.to_html(figure, include_plotlyjs=False, full_html=False, div_id=div_id, config=PLOTLY_CONFIG,
+                          validate=False)
+    else:
+        div = figure.to_html(include_plotlyjs=False, full_html=False, div_id=div_id, config=PLOTLY_CONFIG)
+    return '<div class="chart">' + div + "</div>"
+
+
+def chart_count(model: dict[str, Any]) -> int:
+    """How many charts :func:`render` draws for ``model`` (the browser test checks them all)."""
+    return sum(figure is not None for figure in all_charts(model).values())
+
+
+def _verdict_section(model: dict[str, Any]) -> str:
+    v = model["verdict"]
+    rows = "".join(
+        f"<tr><td>{_e(KIND_LABELS[r['kind']])}</td><td>{_num(r['p_mex_more'], r['lineage'])}</td>"
+        f"<td>{_num(r['p_usa_more'], r['lineage'])}</td><td>{_num(r['p_tie'], r['lineage'])}</td>"
+        f"<td>{_num(r['share_draws_mex'], r['lineage'], percent=True)}</td>"
+        f"<td>{_num(r['share_weightings_mex'], r['lineage'], percent=True)}</td><td>{_e(r['sentence'])}</td></tr>"
+        for r in v["by_kind"])
+    return (f'<section id="verdict"><div class="verdict"><div class="headline">{_e(v["sentence"])}</div>'
+            f"<p>{_e(v['across'])}</p></div>"
+            f"<table><thead><tr><th>kind ({v['year']})</th><th>P(MEX more)</th><th>P(USA more)</th><th>P(tie)</th>"
+            f"<th>share of draws, MEX</th><th>share of weightings, MEX</th><th>in words</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></section>")
+
+
+def _missing_section(model: dict[str, Any]) -> str:
+    if not model["not_included"]:
+        return ""
+    items = "".join(f"<li>{_e(m)}</li>" for m in model["not_included"])
+    return (f'<section id="not-included" class="missing"><strong>Not included in this run</strong>'
+            f"<ul>{items}</ul></section>")
+
+
+def _ledger_table(model: dict[str, Any]) -> str:
+    year = model["verdict"]["year"]
+    rows = []
+    for state in model["states"]:
+        for kind in ("domestic", "interdependence", "westphalian", "international_legal", "overall"):
+            cell = next((r for r in model["ledger"] if r["state"] == state and r["kind"] == kind
+                         and r["year"] == year), None)
+            if cell is None:
+                continue
+            rows.append(f"<tr><td>{state}</td><td>{_e(KIND_LABELS[kind])}</td><td>{_num(cell['median'], cell['lineage'])}"
+                        f"</td><td>{_num(cell['low90'], cell['lineage'])} – {_num(cell['high90'], cell['lineage'])}</td>"
+                        f"<td><code>{_e(cell['indicators'] or 'none')}</code></td></tr>")
+    return (f"<h3>The ledger in {year}</h3><table><thead><tr><th>state</th><th>kind</th><th>median threat</th>"
+            f"<th>90% interval</th><th>indicators</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _indicator_table(model: dict[str, Any]) -> str:
+    rows = []
+    for block in model["indicators"]:
+        latest = block["values"][-1] if block["values"] else None
+        last = (f"{latest['year']}: {_num(latest['value'], _lineage(latest, 'value'), None)} → threat "
+                f"{_num(latest['threat'], _lineage(latest, 'threat'))}") if latest else "no value in the window"
+        rows.append(f"<tr><td><code>{_e(block['id'])}</code><br>{_e(block['title'])}</td><td>{block['state']}</td>"
+                    f"<td>{_e(KIND_LABELS[block['kind']])}</td><td>{_e(block['formula'])}<br><em>{_e(block['unit'])}; "
+                    f"{_e(block['direction'])}</em></td><td>{_e(block['transform'])}</td>"
+                    f"<td>{_e('; '.join(block['sources']))}</td><td>{last}</td></tr>")
+    return ("<table><thead><tr><th>indicator</th><th>state</th><th>kind</th><th>formula, unit, direction</th>"
+            "<th>transform</th><th>sources</th><th>latest</th></tr></thead><tbody>" + "".join(rows)
+            + "</tbody></table>")
+
+
+def _assumption_table(model: dict[str, Any]) -> str:
+    rows = "".join(
+        f"<tr><td><code>{_e(a['id'])}</code></td><td>{_num(a['value'], a['lineage'], None)}</td>"
+        f"<td>{_num(a['low'], a['lineage'], None)} – {_num(a['high'], a['lineage'], None)} ({_e(a['scale'])})</td>"
+        f"<td>{_e(a['unit'])}</td><td>{_e(a['justification'])}</td></tr>" for a in model["assumptions"])
+    return ("<table><thead><tr><th>assumption</th><th>value</th><th>range (sampled)</th><th>unit</th>"
+            f"<th>justification</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _appendix(model: dict[str, Any]) -> str:
+    datasets = "".join(
+        f"<tr><td><code>{_e(d['name'])}</code><br>{_e(d['title'])}</td><td>{_e(d['publisher'])}</td>"
+        f"<td>{_e(d['source'])}<br><code>{_e(d['commit'][:12])}</code></td><td>{_e(d['coverage'])}</td>"
+        f"<td>{_e(d['licence'])}</td></tr>" for d in model["appendix"]["datasets"])
+    citations = "".join(
+        f"<tr><td><code>{_e(c['id'])}</code></td><td>{_num(c['value'], c['lineage'], None)} {_e(c['unit'])}"
+        + (f" ({_num(c['low'], c['lineage'], None)}–{_num(c['high'], c['lineage'], None)})" if c["low"] is not None
+           and c["high"] is not None else "")
+        + f"</td><td>{_e(c['period'])}</td><td>{_e(c['source'])} <em>({_e(c['source_kind'])})</em></td></tr>"
+        for c in sorted(model["appendix"]["citations"], key=lambda c: c["id"]))
+    return ("<h3>Datasets (packaged, checksummed)</h3><table><thead><tr><th>dataset</th><th>publisher</th>"
+            "<th>source, commit</th><th>coverage</th><th>licence</th></tr></thead><tbody>" + datasets
+            + "</tbody></table><h3>Cited figures (literature table)</h3><table><thead><tr><th>id</th><th>value</th>"
+            "<th>period</th><th>source</th></tr></thead><tbody>" + citations + "</tbody></table>")
+
+
+def _comparison_table(model: dict[str, Any]) -> str:
+    rows = model["iron_river"].get("comparison", []) if model["iron_river"]["available"] else []
+    if not rows:
+        return ""
+    body = "".join(
+        f"<tr><td><code>{_e(r['id'])}</code></td><td>{_e(r['period'])}</td>"
+        f"<td>{_num(r['value'], _lineage(r, 'value'), None)}</td>"
+        f"<td>{_num(r['posterior_median'], _lineage(r, 'posterior_median'), None)} "
+        f"({_num(r['posterior_q05'], _lineage(r, 'posterior_q05'), None)} – "
+        f"{_num(r['posterior_q95'], _lineage(r, 'posterior_q95'), None)})</td>"
+        f"<td>{_num(r['percentile'], _lineage(r, 'percentile'), percent=True)}</td><td>{_e(r['verdict'])}</td></tr>"
+        for r in rows)
+    return ("<h3>The published estimates against the posterior</h3><table><thead><tr><th>literature id</th>"
+            "<th>period</th><th>published</th><th>posterior median (90%)</th><th>share of draws below</th>"
+            f"<th>verdict</th></tr></thead><tbody>{body}</tbody></table>")
+
+
+def _section(section_id: str, title: str, intro: str, body: str) -> str:
+    return f'<section id="{section_id}"><h2>{_e(title)}</h2><p>{intro}</p>{body}</section>'
+
+
+def _unavailable(model: dict[str, Any], key: str) -> str:
+    note = model[key].get("note", "") if isinstance(model.get(key), dict) else ""
+    return f'<p class="missing">Not included in this run: {_e(note or "model not available")}.</p>'
+
+
+def render(model: dict[str, Any]) -> str:
+    """The report as one HTML string (raises :class:`~ironriver.report.lineage.LineageError` if a number
+    in ``model`` has no lineage)."""
+    check_lineage(model)
+    charts = all_charts(model)
+
+    def chart(key: str, fallback_key: str | None = None) -> str:
+        figure = charts[key]
+        if figure is None:
+            return _unavailable(model, fallback_key) if fallback_key else ""
+        return _chart_div(figure, f"chart-{key}")
+
+    meta = model["meta"]
+    scenario = f"; scenario <code>{_e(meta['scenario'])}</code>" if meta["scenario"] else ""
+    body = [
+        f"<h1>{_e(meta['title'])}</h1>",
+        f'<p class="meta">ironriver assess, {meta["first_year"]}–{meta["last_year"]}, seed {meta["seed"]}{scenario}; '
+        f"{meta['n_draws']} posterior draws × {meta['n_weightings']} Dirichlet weightings; generated "
+        f"{_e(meta['generated'])}. Hover any number or chart mark to see where it came from.</p>",
+        '<nav><a href="#verdict">verdict</a><a href="#ledger">ledger</a><a href="#indicators">indicators</a>'
+        '<a href="#iron-river">iron river</a><a href="#spillover">spillover</a><a href="#supply-chain">supply chain</a>'
+        '<a href="#maps">maps</a><a href="#timeline">timeline</a><a href="#assumptions">assumptions</a>'
+        '<a href="#appendix">data and citations</a></nav>',
+        _verdict_section(model), _missing_section(model), chart("verdict"),
+        _section("ledger", "The ledger",
+                 "Threat scores in [0, 1] for each state, each of Krasner's four kinds of sovereignty and each year: "
+                 "indicator threats averaged with Dirichlet-sampled weights. A kind that one state lacks in a year "
+                 "is left out of both states' overall score.",
+                 chart("ledger") + chart("overall") + _ledger_table(model)),
+        _section("indicators", "Indicators",
+                 "Each indicator is a value per state-year from the store, the literature table or a model, "
+                 "turned into a threat by a monotone transform with a named reference point (see assumptions).",
+                 "".join(chart(f"indicators-{k}") for k in ("domestic", "interdependence", "westphalian",
+                                                            "international_legal")) + _indicator_table(model)),
+        _section("iron-river", "The iron river", "The latent yearly flow of guns from the US into Mexico, "
+                 "estimated from every stream at once, with the published estimates marked.",
+                 (f'<p class="meta">{_e(model["iron_river"]["note"])}</p>' if model["iron_river"]["available"]
+                  and model["iron_river"].get("note") else "")
+                 + chart("iron-river", "iron_river") + _comparison_table(model)),
+        _section("spillover", "Spillover from the 2004 ban expiry", "What the expiry of the US assault-weapons ban "
+                 "did to firearm homicides in the Mexican states bordering Texas, New Mexico and Arizona.",
+                 chart("spillover", "spillover")),
+        _section("supply-chain", "The supply chain", "The trafficking chain as simulated, calibrated to the "
+                 "iron-river estimate.", chart("sankey", "sankey")),
+        _section("maps", "Maps", "Where the guns come from, and where they kill.",
+                 chart("map-us") + chart("map-mx")),
+        _section("timeline", "The record", "Wars, incursions, laws, rulings, designations and directives, "
+                 "each tagged with the kind of sovereignty it bears on.", chart("timeline")),
+        _section("assumptions", "Assumptions", "Numbers no dataset supplies. Each is sampled over its range, "
+                 "so every interval above includes this uncertainty.", _assumption_table(model)),
+        _section("appendix", "Data and citations", "Every dataset in the package and every cited figure the "
+                 "report uses.", _appendix(model)),
+    ]
+    data = to_json(model, geometry=False).replace("</", "<\\/")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{_e(meta['title'])} — ironriver report</title><style>{CSS}</style>"
+            f"<script type=\"text/javascript\">{_plotly_js()}</script></head><body><main>"
+            + "".join(body)
+            + f'<script type="application/json" id="ironriver-data">{data}</script>'
+            + "</main></body></html>\n")
+
+
+def write_report(model: dict[str, Any], path: str | Path) -> Path:
+    """Render ``model`` and write it to ``path`` atomically (the folder must exist; an old file is replaced)."""
+    from ironriver.cli._common import atomic_write
+
+    text = render(model)
+    path = Path(path)
+    with atomic_write(path, force=True) as stream:
+        stream.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)  # the temporary file was private; the report is an ordinary file
+    return path

@@ -1,0 +1,535 @@
+"""The main job: run the chain store → iron-river estimate → spillover → simulate baseline → ledger → verdict.
+
+:func:`assess` is what ``ironriver assess`` and ``ironriver.assess()`` call. Each model is imported lazily
+and run through a small adapter; a model that is not installed yet (or fails) is left out, the chain runs
+on, and :attr:`Assessment.missing` says what is not included so that the report can say it too. Each
+model's output is cached on disk under ``ironriver.store.build.home()/assess-cache`` keyed by what it
+depends on — the store key and the models' source code, plus the years and seed (iron river), the seed
+(spillover), or the years, seed and scenario file's hash (simulation) — so a second run skips the models.
+The ledger itself is recomputed every time (well under a second).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import multiprocessing
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ironriver.errors import IronRiverError, OutOfRangeError, UnknownNameError
+from ironriver.sovereignty.indicators import Inputs, compute_indicators
+from ironriver.sovereignty.ledger import DEFAULT_DRAWS, DEFAULT_WEIGHTINGS, Ledger, build_ledger
+from ironriver.sovereignty.verdict import Verdict, verdict
+
+__all__ = ["Assessment", "assess", "gather_inputs", "YEAR_SPAN", "DEFAULT_YEARS", "parse_years", "STEPS",
+           "CACHE_VERSION"]
+
+YEAR_SPAN = (1998, 2025)
+"""Years the ledger can cover: from the first Mexican firearm-homicide series (1998) to the latest data."""
+DEFAULT_YEARS = (2000, 2025)
+"""The default window: from the first full year of US border data (FY2000) to the latest data."""
+STEPS = ("store", "iron-river estimate", "spillover", "simulate baseline", "ledger")
+"""The chain's steps, in order (the CLI adds "report")."""
+CACHE_VERSION = "1"
+SIMULATION_REPLICATES = 200
+"""Replicates of the supply-chain simulation per run (the Sankey shows their mean)."""
+TABLES = ("mx_homicides", "mx_population", "mx_states", "cow_nmc", "usa_mex_mids", "usbp_encounters_annual",
+          "usbp_encounters_monthly", "cbp_drug_seizures", "geo_states", "atf_traces_us")
+"""Store tables the ledger and the report read."""
+
+Progress = Callable[[str, int, int], None]
+
+
+def parse_years(text: str | tuple[int, int] | None) -> tuple[int, int]:
+    """``"2005:2024"`` (or a tuple) → (2005, 2024), checked against :data:`YEAR_SPAN`."""
+    if text is None:
+        return DEFAULT_YEARS
+    if isinstance(text, str):
+        parts = text.split(":")
+        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+            raise IronRiverError(f"--years must look like 2005:2024, got {text!r}")
+        first, last = int(parts[0]), int(parts[1])
+    else:
+        first, last = int(text[0]), int(text[1])
+    if first > last:
+        raise OutOfRangeError(f"years {first}:{last}: the first year is after the last")
+    if first < YEAR_SPAN[0] or last > YEAR_SPAN[1]:
+        raise OutOfRangeError(f"years {first}:{last} outside the span the data cover, "
+                              f"{YEAR_SPAN[0]}:{YEAR_SPAN[1]}")
+    return first, last
+
+
+@dataclass
+class Assessment:
+    """Everything the chain produced: the ledger, the verdict, the model outputs and what is missing."""
+
+    years: tuple[int, int]
+    seed: int
+    scenario: str | None
+    ledger: Ledger
+    verdict: Verdict
+    inputs: Inputs
+    iron_river: dict[str, Any] | None
+    spillover: dict[str, Any] | None
+    simulation: dict[str, Any] | None
+    missing: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    cache_hit: bool = False
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The ledger and the verdict as plain JSON-ready data (what ``--json`` prints)."""
+        table = self.ledger.table()
+        verdicts = self.verdict.table()
+        return {
+            "years": list(self.years), "seed": self.seed, "scenario": self.scenario,
+            "verdict": {"year": self.verdict.headline_year, "sentence": self.verdict.sentence(),
+                        "summary": self.verdict.summary(),
+                        **{k: _clean(v) for k, v in self.verdict.headline.__dict__.items()}},
+            "comparisons": [{k: _clean(v) for k, v in row.items()} for row in verdicts.to_dict("records")],
+            "ledger": [{k: _clean(v) for k, v in row.items()} for row in table.to_dict("records")],
+            "not_included": list(dict.fromkeys(self.missing)),
+        }
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, (np.floating, float)):
+        return None if np.isnan(value) else round(float(value), 6)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+# ----------------------------------------------------------------------------------------------------
+# inputs
+
+
+def gather_inputs(tables: tuple[str, ...] = TABLES) -> Inputs:
+    """Load the store tables, literature and timeline; a table not in the store yet is noted as missing."""
+    from ironriver.store import literature, load, timeline
+
+    loaded: dict[str, pd.DataFrame | None] = {}
+    missing: list[str] = []
+    for name in tables:
+        try:
+            loaded[name] = load(name)
+        except UnknownNameError:
+            loaded[name] = None
+            missing.append(f"store table {name} is not built yet")
+    return Inputs(tables=loaded, literature=literature(), timeline=timeline(), missing=missing)
+
+
+# ----------------------------------------------------------------------------------------------------
+# model adapters (contracts: see the module docstrings of ironriver.estimate and ironriver.simulate)
+
+
+def _flow_column(draws: pd.DataFrame) -> str:
+    candidates = [c for c in draws.columns if c not in ("draw", "year") and pd.api.types.is_numeric_dtype(draws[c])]
+    preferred = [c for c in candidates if "gun" in c or "flow" in c]
+    if not (preferred or candidates):
+        raise IronRiverError("iron-river draws have no numeric flow column")
+    return (preferred or candidates)[0]
+
+
+def run_iron_river(seed: int) -> dict[str, Any]:
+    """Run the iron-river estimate over every year it supports; return its draws (draw, year, guns_per_year),
+    summary and comparison with the literature.
+
+    The whole span is fitted whatever the ledger's window, so that one seed gives the same flows for a year
+    in every window (and one cached fit serves them all); the ledger takes the years it needs.
+    """
+    module = importlib.import_module("ironriver.estimate.iron_river")
+    span = module.supported_years() if hasattr(module, "supported_years") else YEAR_SPAN
+    posterior = module.estimate_iron_river(years=(int(span[0]), int(span[1])), seed=seed)
+    draws = pd.DataFrame(posterior.draws)
+    column = _flow_column(draws)
+    draws = draws[["draw", "year", column]].rename(columns={column: "guns_per_year"})
+    draws = draws.astype({"draw": int, "year": int, "guns_per_year": float})
+    out: dict[str, Any] = {"draws": draws, "posterior": posterior, "years": (int(span[0]), int(span[1]))}
+    for name in ("summary", "compare_literature"):
+        try:
+            out[name] = pd.DataFrame(getattr(posterior, name)())
+        except Exception as error:  # an optional view; the draws are what the ledger needs
+            out[name] = None
+            out[f"{name}_error"] = f"{type(error).__name__}: {error}"
+    return out
+
+
+def _effect_draws(result: Any, summary: dict[str, Any]) -> tuple[np.ndarray, str]:
+    draws = getattr(result, "draws", None)
+    if isinstance(draws, pd.DataFrame):
+        columns = [c for c in draws.columns if "effect" in c and "pct" in c] or \
+                  [c for c in draws.columns if "effect" in c]
+        if columns:
+            return draws[columns[0]].to_numpy(dtype=float), f"posterior draws of {columns[0]}"
+    if isinstance(draws, (np.ndarray, list)) and np.ndim(draws) == 1:
+        return np.asarray(draws, dtype=float), "posterior draws"
+    effect = summary["effect_pct"]
+    sd = (effect["high95"] - effect["low95"]) / (2 * 1.959964)
+    rng = np.random.default_rng(0)
+    return (rng.normal(effect["estimate"], sd, 4000),
+            "normal approximation to effect_pct's 95% interval (the model exposed no draws)")
+
+
+def run_spillover(seed: int) -> dict[str, Any]:
+    """Run the spillover estimate; return its summary dict and draws of the effect in percent."""
+    from ironriver.estimate.spillover import spillover
+
+    # The falsification designs are for the spillover report; the ledger needs the effect's draws and the
+    # event study, and skipping them makes the main job several times faster.
+    options = {"falsification": False} if "falsification" in inspect.signature(spillover).parameters else {}
+    result = spillover(seed=seed, **options)
+    summary = result.to_dict()
+    effect, how = _effect_draws(result, summary)
+    return {"summary": summary, "effect_draws": effect, "effect_lineage": how}
+
+
+def load_scenario(path: Path) -> Any:
+    """Parse a scenario file up front, so that a bad file stops the chain before anything runs."""
+    if not path.is_file():
+        raise IronRiverError(f"scenario file {path} does not exist")
+    try:
+        from ironriver.simulate import Scenario
+    except ImportError as error:
+        raise IronRiverError(f"cannot apply scenario {path}: the simulation stage is not available ({error})") \
+            from None
+    return Scenario.from_toml(path)
+
+
+def run_simulation(scenario: Any | None, seed: int, calibration: Any | None) -> dict[str, Any]:
+    """Simulate the supply chain: the baseline, and the scenario if given (same seed: common random numbers).
+
+    Returns, per run, the Sankey links (mean guns a year), the guns arriving in Mexico and the calibration
+    used; for a scenario also its paired % change in arrivals against the baseline.
+    """
+    from ironriver.simulate import Scenario, simulate
+
+    # Follow the iron-river posterior when the chain has one; otherwise the literature prior (never "auto",
+    # which would re-run the estimate the chain has just failed or skipped).
+    kwargs: dict[str, Any] = {"replicates": SIMULATION_REPLICATES, "seed": seed,
+                              "calibration": calibration if calibration is not None else "literature"}
+    base = simulate(Scenario.baseline(), **kwargs)
+    runs = {"baseline": base} | ({"scenario": simulate(scenario, **kwargs)} if scenario is not None else {})
+    out: dict[str, Any] = {}
+    for name, result in runs.items():
+        links = sankey_links(result)
+        out[name] = {"sankey": links, "arrived": arrived(links), "calibration": str(result.calibration),
+                     "years": [int(y) for y in result.years], "name": str(result.scenario.name),
+                     "replicates": SIMULATION_REPLICATES}
+    if scenario is not None:
+        change = runs["scenario"].compare(base)
+        row = change[(change["group"] == "total") & (change["quantity"] == "arrived")].iloc[0]
+        out["scenario"]["arrived_change_pct"] = {"median": float(row["relative_pct"]),
+                                                 "low": float(row["relative_low_pct"]),
+                                                 "high": float(row["relative_high_pct"])}
+    return out
+
+
+def sankey_links(result: Any) -> pd.DataFrame:
+    """Links ``source``, ``target``, ``value`` (guns a year) from a simulation result's Sankey-ready table.
+
+    Accepts a table already in link form, or one with stage columns (source → channel → crossing →
+    outcome) and a count column, which is summed into links between consecutive stages. Means over
+    replicates are used where the result offers them, so that flows add up along the chain.
+    """
+    method = getattr(result, "sankey_table", None)
+    if method is None:
+        raise IronRiverError("simulation result has no Sankey table")
+    try:
+        table = pd.DataFrame(method(statistic="mean"))
+    except TypeError:
+        table = pd.DataFrame(method())
+    if {"source", "target", "value"} <= set(table.columns):
+        return table[["source", "target", "value"]].astype({"source": str, "target": str, "value": float})
+    stages = [c for c in ("source", "channel", "crossing", "outcome") if c in table.columns]
+    numeric = [c for c in table.columns if c not in stages and pd.api.types.is_numeric_dtype(table[c])]
+    if len(stages) < 2 or not numeric:
+        raise IronRiverError(f"cannot read a Sankey table with columns {list(table.columns)}")
+    value = "guns_per_year" if "guns_per_year" in numeric else numeric[0]
+    links = []
+    for left, right in zip(stages, stages[1:]):
+        grouped = table.groupby([left, right])[value].sum().reset_index()
+        links.append(pd.DataFrame({"source": f"{left}: " + grouped[left].astype(str),
+                                   "target": f"{right}: " + grouped[right].astype(str),
+                                   "value": grouped[value].astype(float)}))
+    return pd.concat(links, ignore_index=True)
+
+
+def arrived(links: pd.DataFrame) -> float:
+    """Guns a year reaching an outcome that says they arrived in Mexico."""
+    return float(links.loc[links["target"].str.contains("arrived", case=False), "value"].sum())
+
+
+# ----------------------------------------------------------------------------------------------------
+# cache
+
+
+def _source_hash(packages: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _base_key() -> str:
+    """What every cached model output depends on: the store's data and the models' source code."""
+    from ironriver.store.build import store_key
+
+    return f"{CACHE_VERSION}|{store_key()}|{_source_hash(('evidence', 'estimate', 'simulate'))}"
+
+
+def _entry_key(base: str, name: str, parts: tuple) -> str:
+    """The cache key of one model's output: the base key plus the inputs that model depends on."""
+    return f"{name}-" + hashlib.sha256(f"{base}|{name}|{parts!r}".encode()).hexdigest()[:20]
+
+
+def _calibration(iron_river: dict[str, Any] | None) -> Any:
+    """What the simulation follows: the live posterior, else its cached draws (draw, year, flow), else None."""
+    if iron_river is None:
+        return None
+    if iron_river.get("posterior") is not None:
+        return iron_river["posterior"]
+    return iron_river["draws"].rename(columns={"guns_per_year": "flow"})
+
+
+def _cache_path(key: str) -> Path:
+    from ironriver.store.build import home
+
+    folder = home() / "assess-cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{key}.pickle"
+
+
+def _read_cache(key: str) -> dict[str, Any] | None:
+    path = _cache_path(key)
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as stream:
+            return pickle.load(stream)
+    except Exception:  # a stale or truncated cache is rebuilt, never trusted
+        return None
+
+
+def _write_cache(key: str, models: dict[str, Any]) -> None:
+    """Write the cache atomically; a cache that cannot be written only costs time on the next run."""
+    path = _cache_path(key)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".models-", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(models, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except (pickle.PicklingError, TypeError, AttributeError, OSError):
+        pass
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the chain
+
+
+IRON_RIVER_LABEL = "iron-river estimate (ironriver.estimate.iron_river)"
+SPILLOVER_LABEL = "spillover estimate (ironriver.estimate.spillover)"
+
+
+def _spillover_job(seed: int) -> dict[str, Any]:
+    """The spillover estimate as a cache entry (run in a worker process)."""
+    notes: list[str] = []
+    return {"value": _attempt(SPILLOVER_LABEL, lambda: run_spillover(seed), notes), "missing": notes}
+
+
+def _background(function: Callable[..., Any], *args: Any) -> Future | None:
+    """Start ``function(*args)`` in a fresh worker process if there is a second core; None otherwise."""
+    if (os.cpu_count() or 1) < 2:
+        return None
+    try:
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        future = executor.submit(function, *args)
+        executor.shutdown(wait=False)
+        return future
+    except (OSError, RuntimeError):
+        return None
+
+
+def _collect(pending: Future) -> dict[str, Any] | None:
+    """The worker's result, or None if the worker itself broke (the caller then runs the job inline)."""
+    try:
+        return pending.result()
+    except Exception:  # a broken worker process (killed, unpicklable result) is a reason to retry, not to fail
+        return None
+
+
+def _without_posterior(output: Any) -> Any:
+    """A model output minus a live posterior object (it need not pickle; its draws are kept)."""
+    if isinstance(output, dict) and "posterior" in output:
+        return {k: v for k, v in output.items() if k != "posterior"}
+    return output
+
+
+def _attempt(label: str, action: Callable[[], Any], missing: list[str]) -> Any:
+    """Run one model; if it is not there yet or fails, note it and return None."""
+    try:
+        return action()
+    except ImportError as error:
+        missing.append(f"{label}: not available yet ({error})")
+    except IronRiverError as error:
+        missing.append(f"{label}: {error}")
+    except Exception as error:  # another stage's bug must not sink the main job; the report names it
+        missing.append(f"{label}: failed ({type(error).__name__}: {error})")
+    return None
+
+
+def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path | None = None, seed: int = 0,
+           n_draws: int = DEFAULT_DRAWS, n_weightings: int = DEFAULT_WEIGHTINGS, use_cache: bool = True,
+           parallel: bool = True, progress: Progress | None = None) -> Assessment:
+    """Run the whole chain and return the assessment.
+
+    Parameters
+    ----------
+    years : "A:B" or (A, B), optional
+        The ledger's window, within :data:`YEAR_SPAN`; default :data:`DEFAULT_YEARS`.
+    scenario : path, optional
+        A scenario TOML file whose policy levers are applied before the ledger is built.
+    seed : int
+        Seed of every random draw in the chain.
+    n_draws, n_weightings : int
+        Posterior draws and Dirichlet weightings carried through the ledger.
+    use_cache : bool
+        Reuse cached model outputs for the same inputs.
+    parallel : bool
+        Run the spillover estimate in a second process while the iron river is fitted (on ≥ 2 cores).
+    progress : callable, optional
+        ``progress(step, done, total)`` after each step of :data:`STEPS`.
+
+    Raises
+    ------
+    OutOfRangeError
+        Years outside :data:`YEAR_SPAN`.
+    IronRiverError
+        A scenario file that does not exist or does not parse.
+    """
+    window = parse_years(years)
+    scenario_path = Path(scenario) if scenario is not None else None
+    scenario_bytes, levers = None, None
+    if scenario_path is not None:
+        levers = load_scenario(scenario_path)
+        scenario_bytes = scenario_path.read_bytes()
+    total = len(STEPS)
+    timings: dict[str, float] = {}
+    report = progress or (lambda step, done, count: None)
+
+    def step(index: int, name: str, started: float) -> None:
+        timings[name] = time.perf_counter() - started
+        report(name, index + 1, total)
+
+    started = time.perf_counter()
+    from ironriver.store import ensure_store
+
+    ensure_store()
+    inputs = gather_inputs()
+    missing = inputs.missing
+    step(0, STEPS[0], started)
+
+    base = _base_key() if use_cache else ""
+    from_cache: list[bool] = []
+
+    def model(index: int, name: str, label: str, parts: tuple, compute: Callable[[], Any],
+              pending: Future | None = None) -> Any:
+        """Run one model through the cache (or collect it from ``pending``); note it if absent or failed."""
+        started = time.perf_counter()
+        key = _entry_key(base, name, parts)
+        entry = _read_cache(key) if use_cache else None
+        from_cache.append(entry is not None)
+        if entry is None:
+            entry = _collect(pending) if pending is not None else None
+            if entry is None:
+                notes: list[str] = []
+                entry = {"value": _attempt(label, compute, notes), "missing": notes}
+            if use_cache:
+                _write_cache(key, {**entry, "value": _without_posterior(entry["value"])})
+        models["missing"].extend(entry["missing"])
+        step(index, STEPS[index], started)
+        return entry["value"]
+
+    # The spillover estimate does not depend on the iron river: on two cores it runs in a second process
+    # while the iron river is fitted here.
+    spillover_cached = use_cache and _cache_path(_entry_key(base, "spillover", (seed,))).exists()
+    pending = _background(_spillover_job, seed) if parallel and not spillover_cached else None
+    models: dict[str, Any] = {"missing": []}
+    models["iron_river"] = model(1, "iron_river", IRON_RIVER_LABEL, (seed,), lambda: run_iron_river(seed))
+    models["spillover"] = model(2, "spillover", SPILLOVER_LABEL, (seed,), lambda: run_spillover(seed), pending)
+    calibration = _calibration(models["iron_river"])
+    models["simulation"] = model(3, "simulation", "supply-chain simulation (ironriver.simulate)",
+                                 (window, seed, hashlib.sha256(scenario_bytes or b"").hexdigest(),
+                                  models["iron_river"] is not None),
+                                 lambda: run_simulation(levers, seed, calibration))
+    missing.extend(models["missing"])
+    if scenario_path is not None and models.get("simulation") is None:
+        raise IronRiverError(f"scenario {scenario_path} cannot be applied: the simulation is not available "
+                             f"({'; '.join(models['missing']) or 'no reason given'})")
+
+    started = time.perf_counter()
+    iron_river, spill = models.get("iron_river"), models.get("spillover")
+    if iron_river is not None:
+        iron_river = _window_view(iron_river, window)
+        first, last = iron_river["years"]
+        if window[0] < first or window[1] > last:
+            missing.append(f"the iron-river estimate covers {max(first, window[0])}–{min(last, window[1])} of "
+                           f"{window[0]}–{window[1]} (it starts in {first} and ends in {last})")
+    if scenario_path is not None and iron_river is None:
+        missing.append(f"scenario {scenario_path.name}: its levers show in the simulated supply chain only; the "
+                       f"ledger's inflow indicators need the iron-river estimate")
+    if iron_river is not None:
+        flows = models["iron_river"]["draws"]        # every fitted year: the stock chain may start before the window
+        if scenario_path is not None:
+            flows = apply_scenario(flows, models["simulation"])
+            change = models["simulation"]["scenario"]["arrived_change_pct"]["median"]
+            inputs.flow_note = (f" × (1 {change:+.1f}%: scenario {scenario_path.name}, model simulate paired change "
+                                f"in arrivals)")
+        inputs.flow_draws = flows
+    if spill is not None:
+        inputs.spillover_effect_draws = spill["effect_draws"]
+        inputs.spillover_lineage = spill["effect_lineage"]
+    year_array = np.arange(window[0], window[1] + 1)
+    indicators = compute_indicators(inputs, year_array, n_draws, seed)
+    ledger = build_ledger(indicators, year_array, n_draws=n_draws, n_weightings=n_weightings, seed=seed,
+                          missing=missing)
+    result = verdict(ledger)
+    step(4, STEPS[4], started)
+    return Assessment(window, seed, str(scenario_path) if scenario_path else None, ledger, result, inputs,
+                      iron_river, spill, models.get("simulation"), missing, timings,
+                      cache_hit=all(from_cache))
+
+
+def _window_view(iron_river: dict[str, Any], window: tuple[int, int]) -> dict[str, Any]:
+    """The iron-river output with its draws and summary cut to the ledger's window (the fit spans more)."""
+    view = dict(iron_river)
+    draws = iron_river["draws"]
+    view["draws"] = draws[(draws["year"] >= window[0]) & (draws["year"] <= window[1])].reset_index(drop=True)
+    summary = iron_river.get("summary")
+    if isinstance(summary, pd.DataFrame) and "year" in summary.columns:
+        view["summary"] = summary[(summary["year"] >= window[0]) & (summary["year"] <= window[1])].reset_index(
+            drop=True)
+    return view
+
+
+def apply_scenario(flows: pd.DataFrame, simulation: dict[str, Any]) -> pd.DataFrame:
+    """Scale the inflow draws by the scenario's simulated change in guns arriving in Mexico (paired median)."""
+    change = simulation["scenario"]["arrived_change_pct"]["median"]
+    return flows.assign(guns_per_year=flows["guns_per_year"] * (1.0 + change / 100.0))

@@ -1,0 +1,73 @@
+"""The report opens in headless Chromium (Debian's package, driven by Playwright) offline, without JavaScript
+errors, and draws every chart."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed")]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    from ironriver.report import build_model, write_report
+    from ironriver.sovereignty import assess
+
+    model = build_model(assess("2000:2025", seed=0, n_draws=100, n_weightings=20))
+    path = tmp_path_factory.mktemp("report") / "ironriver-report.html"
+    write_report(model, path)
+    return path, model
+
+
+def test_report_opens_offline_with_every_chart_drawn(report: tuple[Path, dict]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from ironriver.report.html import chart_count
+
+    path, model = report
+    expected = chart_count(model)
+    errors: list[str] = []
+    network: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+            page.on("console", lambda message: errors.append(f"console: {message.text}")
+                    if message.type == "error" else None)
+
+            def refuse(route) -> None:  # the report must not need the network: refuse and record any request
+                network.append(route.request.url)
+                route.abort()
+
+            page.route(lambda url: not url.startswith(("file:", "data:", "blob:")), refuse)
+            page.goto(path.as_uri(), wait_until="load")
+            page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {2 * expected}",
+                                   timeout=30_000)
+            plots = page.locator(".js-plotly-plot")
+            assert plots.count() == expected
+            for index in range(expected):
+                plot = plots.nth(index)
+                assert plot.locator(".main-svg").count() >= 1, f"chart {index} not drawn"
+                box = plot.bounding_box()
+                assert box is not None and box["width"] > 200 and box["height"] > 200
+            # each drawn chart has marks: traces in cartesian plots, nodes in the Sankey
+            marks = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(
+                p => p.querySelectorAll('.trace, .sankey-node, .hm, .heatmaplayer image').length)""")
+            assert all(count > 0 for count in marks), marks
+            verdict = page.locator("#verdict .headline").inner_text()
+            assert verdict == model["verdict"]["sentence"]
+            data = page.evaluate("() => JSON.parse(document.getElementById('ironriver-data').textContent)")
+            assert data["verdict"]["year"] == model["verdict"]["year"]
+        finally:
+            browser.close()
+    assert errors == []
+    assert network == []

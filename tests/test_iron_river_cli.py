@@ -1,0 +1,65 @@
+"""``ironriver estimate`` end to end, as a user would type it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*arguments: str, env: dict | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ironriver", "estimate", *arguments], capture_output=True,
+                          text=True, env={**os.environ, "COLUMNS": "160", **(env or {})}, timeout=600)
+
+
+def test_default_prints_table_chart_reference_and_literature() -> None:
+    result = run("--years", "2008:2014", "--seed", "1")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "2010–2012 mean" in out and "diagnostics:" in out and "●" in out
+    assert "flow_mcdougal_jeg_2010_2012" in out
+    assert "2007" not in out.split("2010–2012 mean")[0]  # only the requested years are listed
+
+
+def test_json_has_the_documented_shape() -> None:
+    result = run("--json", "--years", "2010:2012")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert set(document) == {"flow", "diagnostics", "literature"}
+    assert [row["year"] for row in document["flow"]] == [2010, 2011, 2012]
+    assert set(document["flow"][0]) == {"year", "median", "q05", "q25", "q75", "q95"}
+    assert document["diagnostics"]["path"] and document["diagnostics"]["ess"] > 0
+    assert any(row["id"] == "flow_mcdougal_jeg_2010_2012" for row in document["literature"])
+
+
+def test_predict_traces_json() -> None:
+    result = run("--predict-traces", "2024", "--json")
+    assert result.returncode == 0, result.stderr
+    prediction = json.loads(result.stdout)
+    assert prediction["year"] == 2024
+    for key in ("submitted", "us_sourced"):
+        assert set(prediction[key]) == {"median", "q05", "q95"}
+        assert prediction[key]["q05"] < prediction[key]["median"] < prediction[key]["q95"]
+
+
+def test_assumptions_lists_every_prior_and_fixed_value() -> None:
+    result = run("--assumptions", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    names = {row["name"] for row in rows}
+    assert {"attrition", "stock_1998", "stock_common_bias_sd", "recovery_lag_years"} <= names
+    assert all(row["source"] for row in rows)
+    table = run("--assumptions")
+    assert "attrition" in table.stdout and "assumption" in table.stdout
+
+
+@pytest.mark.parametrize("arguments", [("--years", "1990:2000"), ("--years", "twenty"), ("--predict-traces", "1950"),
+                                       ("--evidence", "traces,gossip")])
+def test_bad_input_is_one_line_without_traceback(arguments: tuple[str, ...]) -> None:
+    result = run(*arguments)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ironriver: error:"), result.stderr

@@ -1,0 +1,142 @@
+"""The iron river's evidence streams and observation operator: aggregates are sums, moments are exact."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ironriver.evidence import default_settings, load_evidence
+from ironriver.evidence._named import CountFigure, find_redundant, fiscal_years, period_weights, whole_years
+from ironriver.evidence.recoveries import (
+    count_moments,
+    enforcement_kernel,
+    log_normal_approximation,
+    recovery_design,
+)
+from ironriver.evidence.stock import stock_covariance, stock_estimates
+from ironriver.evidence.us_demand import demand_index, trafficking_weights
+from ironriver.store import literature_value, load
+
+
+def test_period_weights_place_fractions_on_the_year_grid() -> None:
+    years = np.arange(2018, 2024)
+    row = period_weights({2020: 1.0, 2021: 1.0, 2022: 0.75}, years)
+    assert row.tolist() == [0, 0, 1.0, 1.0, 0.75, 0]
+    with pytest.raises(ValueError):
+        period_weights({2030: 1.0}, years)
+
+
+def test_fiscal_years_split_october_to_december_into_the_previous_calendar_year() -> None:
+    coverage = fiscal_years(2014, 2019)
+    assert coverage[2013] == pytest.approx(0.25) and coverage[2019] == pytest.approx(0.75)
+    assert sum(coverage.values()) == pytest.approx(6.0)
+    ten_months = fiscal_years(2020, 2020, months_of_last=10)  # October 2019 – July 2020
+    assert ten_months == pytest.approx({2019: 0.25, 2020: 7 / 12})
+
+
+def test_a_total_restating_same_release_years_is_marked_not_dropped() -> None:
+    singles = [CountFigure(f"y{y}", "traces", v, {y: 1.0}, "release") for y, v in ((2007, 10.0), (2008, 20.0))]
+    total = CountFigure("total", "traces", 30.0, whole_years(2007, 2008), "release")
+    other = CountFigure("other", "traces", 31.0, whole_years(2007, 2008), "another release")
+    marked = {f.id: f for f in find_redundant(singles + [total, other])}
+    assert marked["total"].redundant_with == ("y2007", "y2008") and not marked["total"].in_likelihood
+    assert marked["other"].in_likelihood  # a different release's total is evidence
+
+
+def test_the_real_2007_2011_atf_total_is_the_only_restatement() -> None:
+    evidence = load_evidence(default_settings())
+    restated = [f.id for f in evidence.trace_counts if not f.in_likelihood]
+    assert restated == ["traces_submitted_mx_2007_2011"]
+    total = literature_value("traces_submitted_mx_2007_2011").value
+    assert total == pytest.approx(sum(literature_value(f"traces_submitted_mx_{y}").value for y in range(2007, 2012)))
+
+
+def _design(years: np.ndarray) -> tuple:
+    figures = [CountFigure("a", "traces", 1.0, {2000: 1.0}, "r1"), CountFigure("b", "traces", 1.0, {2001: 1.0}, "r2"),
+               CountFigure("sum", "traces", 1.0, whole_years(2000, 2001), "r3"),
+               CountFigure("seized", "seizures", 1.0, {2000: 1.0, 2001: 0.5}, "outlet")]
+    return recovery_design(figures[:3], figures[3:], years, trace_release_sd=0.0), figures
+
+
+def test_an_aggregate_is_the_sum_of_its_years_in_mean_and_covariance() -> None:
+    years = np.arange(2000, 2003)
+    design, _ = _design(years)
+    recoveries = np.array([[1000.0, 2000.0, 3000.0]])
+    share = np.array([[0.5, 0.4, 0.3]])
+    kernel = enforcement_kernel(years, np.array([0.2]), np.array([0.3]), np.array([0.6]))
+    mean, cov = count_moments(recoveries, share, design, kernel, np.array([0.25]), np.array([1.0]), scope_sd=0.0)
+    a, b, total, seized = range(4)
+    assert mean[0, total] == pytest.approx(mean[0, a] + mean[0, b])
+    assert mean[0, a] == pytest.approx(0.5 * 1000) and mean[0, seized] == pytest.approx(1000 + 0.5 * 2000)
+    # Var(a + b) = Var(a) + Var(b) + 2 Cov(a, b); Cov(total, a) = Var(a) + Cov(a, b)
+    assert cov[0, total, total] == pytest.approx(cov[0, a, a] + cov[0, b, b] + 2 * cov[0, a, b])
+    assert cov[0, total, a] == pytest.approx(cov[0, a, a] + cov[0, a, b])
+    assert cov[0, a, b] > 0  # the enforcement campaign links the years
+
+
+def test_count_moments_match_a_monte_carlo_of_the_generative_process() -> None:
+    years = np.arange(2000, 2003)
+    design, _ = _design(years)
+    recoveries = np.array([1000.0, 2000.0, 3000.0])
+    share = np.array([0.5, 0.4, 0.3])
+    shock, campaign, rho, submission = 0.2, 0.3, 0.6, 0.25
+    kernel = shock**2 * np.eye(3) + campaign**2 * rho ** np.abs(np.subtract.outer(years, years))
+    rng = np.random.default_rng(1)
+    n = 400_000
+    w = rng.multivariate_normal(np.zeros(3), kernel, size=n)
+    rec = recoveries * np.exp(w - np.diag(kernel) / 2)
+    traced = share * rec * np.exp(submission * rng.standard_normal((n, 3)) - submission**2 / 2)
+    figures = np.c_[traced[:, 0], traced[:, 1], traced[:, 0] + traced[:, 1], rec[:, 0] + 0.5 * rec[:, 1]]
+    excess = enforcement_kernel(years, np.array([shock]), np.array([campaign]), np.array([rho]))
+    mean, cov = count_moments(recoveries[None], share[None], design, excess, np.array([submission]),
+                              np.array([1.0]), scope_sd=0.0)
+    np.testing.assert_allclose(mean[0], figures.mean(axis=0), rtol=0.01)
+    np.testing.assert_allclose(cov[0], np.cov(figures.T), rtol=0.05)
+
+
+def test_enforcement_kernel_is_exp_of_the_ar1_plus_shock_covariance_minus_one() -> None:
+    years = np.arange(1994, 2000)
+    direct = np.expm1(0.15**2 * np.eye(6) + 0.4**2 * 0.7 ** np.abs(np.subtract.outer(years, years)))
+    fast = enforcement_kernel(years, np.array([0.15]), np.array([0.4]), np.array([0.7]))[0]
+    np.testing.assert_allclose(fast, direct, rtol=1e-12)
+
+
+def test_log_normal_approximation_keeps_the_mean() -> None:
+    mean = np.array([[100.0, 50.0]])
+    cov = np.array([[[400.0, 10.0], [10.0, 25.0]]])
+    loc, log_cov = log_normal_approximation(mean, cov)
+    assert log_cov[0, 0, 0] == pytest.approx(0.04)
+    assert np.exp(loc[0, 0] + log_cov[0, 0, 0] / 2) == pytest.approx(100.0)
+
+
+def test_stock_estimates_subtract_registered_guns_of_the_same_source() -> None:
+    estimates = {e.id: e for e in stock_estimates()}
+    sas = load("civilian_firearms_2017").set_index("country").loc["Mexico", "firearms"]
+    assert estimates["dataset:civilian_firearms_2017"].illicit == pytest.approx(
+        sas - literature_value("registered_firearms_mx_2017").value)
+    sas2007 = load("civilian_firearms_2007").set_index("country").loc["Mexico"]
+    assert estimates["dataset:civilian_firearms_2007"].illicit == pytest.approx(
+        sas2007["firearms_total_avg"] - sas2007["registered"])
+
+
+def test_stock_echoes_share_the_2007_rounds_error() -> None:
+    estimates = stock_estimates()
+    cov = stock_covariance(estimates, common_sd=0.3, method_sd=0.15, echo_sd=0.05)
+    ids = [e.id for e in estimates]
+    karp, sas2007, sas2017 = (ids.index(i) for i in ("civilian_firearms_mx_karp_2012", "dataset:civilian_firearms_2007",
+                                                     "dataset:civilian_firearms_2017"))
+    assert cov[karp, sas2007] == pytest.approx(0.3**2 + 0.15**2)
+    assert cov[sas2007, sas2017] == pytest.approx(0.3**2)
+    assert cov[karp, karp] == pytest.approx(0.3**2 + 0.15**2 + 0.05**2)
+    assert np.all(np.linalg.eigvalsh(cov) > 0)
+
+
+def test_demand_index_weights_and_california_repair() -> None:
+    weights = trafficking_weights()
+    assert sum(weights.values()) == pytest.approx(1.0)
+    assert weights["TX"] > weights["AZ"] > weights["CA"] > weights["NM"]
+    index = demand_index()
+    assert index.years[0] == 1999 and np.all(np.isfinite(index.index))
+    # California's spurious 2007 multiple-gun checks do not make a spike in the index
+    changes = np.diff(index.index)
+    assert np.max(np.abs(changes)) < 0.15

@@ -1,0 +1,90 @@
+"""The HTML report is one self-contained file: Plotly inlined once, every chart, no network, lineage in tooltips."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from ironriver.report import build_model, render
+from ironriver.report.html import chart_count
+
+
+@pytest.fixture(scope="module")
+def assessment():
+    from ironriver.sovereignty import assess
+
+    return assess("2000:2025", seed=0, n_draws=100, n_weightings=20)
+
+
+@pytest.fixture(scope="module")
+def model(assessment) -> dict:
+    return build_model(assessment)
+
+
+@pytest.fixture(scope="module")
+def page(model: dict) -> str:
+    return render(model)
+
+
+def test_plotly_is_inlined_exactly_once(page: str) -> None:
+    from plotly.offline import get_plotlyjs
+
+    library = get_plotlyjs()
+    assert page.count(library[:200]) == 1
+    assert page.count("<script") == page.count("</script>")
+
+
+def test_nothing_is_loaded_from_the_network(page: str) -> None:
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"<link[^>]+href=\"?https?:", page)
+    assert "cdn.plot.ly/plotly" not in page.replace(r"https://cdn.plot.ly/", "")  # no script tag points there
+
+
+def test_every_available_chart_is_in_the_page(model: dict, page: str) -> None:
+    expected = chart_count(model)
+    assert expected >= 8
+    assert page.count('class="plotly-graph-div"') == expected
+    for section in ("verdict", "ledger", "indicators", "iron-river", "spillover", "supply-chain", "maps",
+                    "timeline", "assumptions", "appendix"):
+        assert f'id="{section}"' in page
+
+
+def test_the_verdict_sentence_and_the_not_included_notes_are_shown(assessment, page: str) -> None:
+    assert assessment.verdict.sentence().replace("'", "&#x27;") in page
+    for note in assessment.missing:
+        assert re.sub(r"[<>&'\"]", "", note)[:40] in re.sub(r"&[a-z#0-9]+;", "", page)
+
+
+def test_numbers_in_tables_carry_lineage_tooltips(page: str) -> None:
+    tooltips = re.findall(r'<span class="num" title="([^"]*)">', page)
+    assert len(tooltips) > 100
+    assert all(t for t in tooltips)
+
+
+def test_the_data_model_is_embedded_as_json(model: dict, page: str) -> None:
+    match = re.search(r'<script type="application/json" id="ironriver-data">(.*?)</script>', page, re.S)
+    embedded = json.loads(match.group(1).replace("<\\/", "</"))
+    assert embedded["verdict"]["sentence"] == model["verdict"]["sentence"]
+    assert len(embedded["ledger"]) == len(model["ledger"])
+
+
+def test_appendix_lists_every_dataset_and_cited_figure(model: dict, page: str) -> None:
+    from ironriver.data import manifest
+
+    for name in manifest()["datasets"]:
+        assert f"<code>{name}</code>" in page
+    cited = {c["id"] for c in model["appendix"]["citations"]}
+    assert {"cartel_members_mx_2022", "cartel_territory_share_northcom_2021", "civilian_firearms_mx_sas_2017",
+            "registered_firearms_mx_2017"} <= cited
+    assert {"flow_mcdougal_jeg_2010_2012", "flow_mx_government_gao_2021"} <= cited   # the iron-river marks
+    if model["iron_river"]["available"]:
+        assert any(i.startswith("legal_sales_dcam_") for i in cited)
+
+
+def test_assumptions_table_lists_every_assumption(model: dict, page: str) -> None:
+    from ironriver.sovereignty.transforms import ASSUMPTIONS
+
+    for assumption_id in ASSUMPTIONS:
+        assert f"<code>{assumption_id}</code>" in page
