@@ -44,7 +44,7 @@ INVALID = -1e10
 """Log density used for parameter values the model cannot represent (finite so gradients stay finite)."""
 
 EVIDENCE_SETTINGS = ("seizure_late_1994_fraction", "seizure_mid_2012_fraction", "seizure_recent_years_start",
-                     "seizure_share_extra_sd", "cbp_seizure_sd")
+                     "seizure_share_extra_sd", "cbp_seizure_sd", "stock_registered_guns")
 """Named assumptions that change how figures are read (so the evidence must be reloaded when they change)."""
 
 
