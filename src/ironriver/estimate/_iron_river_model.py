@@ -299,6 +299,7 @@ class IronRiverModel:
         """Parameters plus the yearly series: ``flow`` and ``stock`` (N, years), ``recoveries_us``,
         ``recoveries`` and ``submitted_by_year`` (N, recovery years)."""
         p = self.natural(u, xp)
+        p["attrition"] = self.settings["attrition_seizure_floor"] + p["attrition_beyond_seizures"]
         n = len(self.years)
         z = u[:, len(self.priors):]
         walk = z @ xp.asarray(self._walk).T
@@ -367,7 +368,7 @@ class IronRiverModel:
             z = (xp.log(xp.asarray(data["cbp"]))[None, :] - loc) / sd
             out["cbp"] = xp.sum(-0.5 * z**2 - xp.log(sd) - 0.5 * math.log(2 * math.pi), axis=1)
         if self.stock_estimates:
-            predicted = lat["stock"][:, self._stock_index] / lat["us_origin_share"][:, None]
+            predicted = lat["stock"][:, self._stock_index] / lat["stock_us_origin_share"][:, None]
             r = xp.log(xp.asarray(data["stock"]))[None, :] - xp.log(predicted)
             quad = xp.sum((r @ xp.asarray(self._stock_precision)) * r, axis=1)
             out["stock"] = (-0.5 * quad - 0.5 * self._stock_log_det
@@ -439,7 +440,7 @@ class IronRiverModel:
             loc, sd = self._cbp_params(lat, np)
             out["cbp"] = np.exp(loc + sd * rng.standard_normal(loc.shape))
         if self.stock_estimates:
-            predicted = lat["stock"][:, self._stock_index] / lat["us_origin_share"][:, None]
+            predicted = lat["stock"][:, self._stock_index] / lat["stock_us_origin_share"][:, None]
             noise = rng.standard_normal(predicted.shape) @ self._stock_chol.T
             out["stock"] = predicted * np.exp(noise)
         if "us_demand" in self.streams:

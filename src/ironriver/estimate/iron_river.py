@@ -14,8 +14,8 @@ Carlo take over (:mod:`ironriver.estimate._importance`), and ``diagnostics`` say
 
 **Identification, in one paragraph.** No stream measures the flow itself. Its level comes from the stock
 balance: the stock estimates say how many US-origin guns Mexico holds (up to a common bias), and the flow
-must replace what attrition removes and add what the stock grew; attrition and the pre-1999 stock are
-named priors, not data, so they and the stock estimates' common bias set the level and most of the width
+must replace what attrition removes and add what the stock grew; attrition (above its floor, the observed
+seizure rate), the US-origin share of the whole stock and the pre-1999 stock are named priors, not data, so they and the stock estimates' common bias set the level and most of the width
 (:meth:`IronRiverPosterior.sensitivity` quantifies this). Traces and seizures measure enforcement × stock:
 with multi-year enforcement campaigns in the model, they inform only sustained trends in the stock. The
 NICS demand index informs multi-year shifts weakly (its changes are within what placebo groups of states
@@ -239,25 +239,27 @@ class IronRiverPosterior:
             unused |= {"interdiction_rate", "outbound_effort_2020", "sedena_fraction"}
         if not recoveries:
             unused |= {p.name for p in self.model.priors if p.stream in ("traces", "seizures")}
-            if "stock" in streams:
-                unused.discard("us_origin_share")
+        if "stock" not in streams:
+            unused.add("stock_us_origin_share")
         return [p for p in self.model.priors if p.name not in unused]
 
     @property
     def parameter_draws(self) -> pd.DataFrame:
         """Tidy draws of the scalar parameters (natural scale): ``draw``, ``parameter``, ``value``.
 
-        Every prior's parameter for the streams in use (attrition, stock_1998, us_origin_share, recovery_rate,
-        submitted_share, interdiction_rate, …) plus ``stock_us_guns_<last year>`` (US-origin illicit guns in
-        Mexico) and ``stock_all_guns_<last year>`` (all origins). The simulator calibrates to these.
+        Every prior's parameter for the streams in use (attrition_beyond_seizures, stock_1998,
+        stock_us_origin_share, us_origin_share (of recoveries), recovery_rate, submitted_share, …) plus
+        ``attrition`` (the seizure floor plus the rest), ``stock_us_guns_<last year>`` (US-origin illicit guns in
+        Mexico) and ``stock_all_guns_<last year>`` (all origins, via the stock's US-origin share). The simulator calibrates to these.
         """
         lat = self.latent
         n = self.points.shape[0]
         last = self.years[1]
         column = int(np.nonzero(self.model.years == last)[0][0])
         values = {p.name: np.asarray(lat[p.name]) for p in self._used_priors()}
+        values["attrition"] = np.asarray(lat["attrition"])
         values[f"stock_us_guns_{last}"] = lat["stock"][:, column]
-        values[f"stock_all_guns_{last}"] = lat["stock"][:, column] / lat["us_origin_share"]
+        values[f"stock_all_guns_{last}"] = lat["stock"][:, column] / lat["stock_us_origin_share"]
         frames = [pd.DataFrame({"draw": np.arange(n), "parameter": name, "value": v}) for name, v in values.items()]
         return pd.concat(frames, ignore_index=True)
 
