@@ -76,6 +76,12 @@ SMOOTHNESS_NOTE = ("the yearly series is smooth by construction: the flow is a r
 DEFAULT_DRAWS = 4000
 """Equally weighted posterior draws returned (resampled from the weighted sample)."""
 
+LEVEL_BLOCK: tuple[str, ...] = ("flow_anchor", "flow_drift", "attrition_beyond_seizures", "stock_us_origin_share",
+                                "stock_1998", "recovery_rate", "interdiction_rate", "outbound_effort_2020")
+"""Parameters along the ridge that sets the flow's level (a lower flow goes with lower attrition, a smaller US
+share of the stock, a larger 1998 stock, and higher recovery and interdiction rates, which keep recoveries and
+border seizures where they were observed): the default sampler moves them together as a block."""
+
 SMC_PARTICLES = 2000
 """Particles of the tempered-SMC fallback: its ESS (the last stage's incremental-weight ESS) is ≥ half of them."""
 
@@ -153,7 +159,8 @@ def _fit(model: IronRiverModel, method: str, seed: int, draws: int, start: np.nd
         mode, covariance, map_info = _laplace(model, start)
         sample = inference.sample_posterior(model, mode, covariance, rng, draws=max(4000, draws),
                                             smc_particles=particles or SMC_PARTICLES,
-                                            scale_move=model.volatility_move)
+                                            scale_move=model.volatility_move,
+                                            block=np.array([model.index[n] for n in LEVEL_BLOCK if n in model.index]))
         index = sample.resample(rng, draws)
         points = sample.points[index]
         last = sample.attempts[-1]
@@ -166,7 +173,8 @@ def _fit(model: IronRiverModel, method: str, seed: int, draws: int, start: np.nd
             else int(sample.info.get("distinct", 0)),
         }
         if sample.info:
-            diagnostics["smc"] = {k: sample.info[k] for k in ("stages", "betas", "acceptance", "evaluations")}
+            diagnostics["smc"] = {k: sample.info[k] for k in ("stages", "betas", "acceptance", "evaluations", "runs",
+                                                              "rhat", "rhat_limit")}
             diagnostics["ess_definition"] = ("tempered SMC: Kish ESS of the last tempering step's weights (at least "
                                              "half the particles by construction); compared with NUTS its lower "
                                              "tails are too light (benchmarks/bench_iron_river.py)")
