@@ -131,7 +131,7 @@ def gather_inputs(tables: tuple[str, ...] = TABLES) -> Inputs:
 
 
 # ----------------------------------------------------------------------------------------------------
-# model adapters (contracts: see the module docstrings of ironriver.estimate and ironriver.simulate)
+# model adapters (contracts: see the module docstrings of ironriver.estimate and ironriver.supply_chain)
 
 
 def _flow_column(draws: pd.DataFrame) -> str:
@@ -200,7 +200,7 @@ def load_scenario(path: Path) -> Any:
     if not path.is_file():
         raise IronRiverError(f"scenario file {path} does not exist")
     try:
-        from ironriver.simulate import Scenario
+        from ironriver.supply_chain import Scenario
     except ImportError as error:
         raise IronRiverError(f"cannot apply scenario {path}: the simulation stage is not available ({error})") \
             from None
@@ -213,7 +213,7 @@ def run_simulation(scenario: Any | None, seed: int, calibration: Any | None) -> 
     Returns, per run, the Sankey links (mean guns a year), the guns arriving in Mexico and the calibration
     used; for a scenario also its paired % change in arrivals against the baseline.
     """
-    from ironriver.simulate import Scenario, simulate
+    from ironriver.supply_chain import Scenario, simulate
 
     # Follow the iron-river posterior when the chain has one; otherwise the literature prior (never "auto",
     # which would re-run the estimate the chain has just failed or skipped).

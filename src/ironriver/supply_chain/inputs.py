@@ -18,9 +18,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ironriver.simulate.assumptions import cited
-from ironriver.simulate.calibration import Calibration
-from ironriver.simulate.chain import CORRIDORS, SOURCES, WEEKS_PER_YEAR
+from ironriver.supply_chain.assumptions import cited
+from ironriver.supply_chain.calibration import Calibration
+from ironriver.supply_chain.chain import CORRIDORS, SOURCES, WEEKS_PER_YEAR
 
 __all__ = ["ModelInputs", "build_inputs", "source_shares", "nics_seasonality", "retail_sales", "awb_effect_draws"]
 
@@ -159,7 +159,7 @@ def awb_effect_draws(seed: int = 0) -> tuple[np.ndarray | None, str]:
 
 
 def _figures() -> dict[str, tuple[float, float, float]]:
-    from ironriver.simulate.assumptions import CITED_FIGURES
+    from ironriver.supply_chain.assumptions import CITED_FIGURES
 
     out = {}
     for figure in CITED_FIGURES:
@@ -181,7 +181,7 @@ def build_inputs(calibration: Calibration, *, awb: str = "not used", awb_effect_
     Parameters
     ----------
     calibration : Calibration
-        From :func:`~ironriver.simulate.calibration.resolve_calibration`.
+        From :func:`~ironriver.supply_chain.calibration.resolve_calibration`.
     awb : {"not used", "spillover", "assumption"}
         Where the assault-weapons-ban effect comes from; ``"spillover"`` runs (or reads the cached) estimate
         and falls back to the named assumption when the module is missing.
