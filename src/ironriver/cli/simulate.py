@@ -14,7 +14,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ironriver.cli._common import atomic_write, console, ensure_store_with_progress, errors
+from ironriver.cli._common import console, ensure_store_with_progress, errors
+from ironriver.files import atomic_write
 
 
 class CalibrationChoice(str, enum.Enum):

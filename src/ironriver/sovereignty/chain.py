@@ -17,7 +17,6 @@ import inspect
 import multiprocessing
 import os
 import pickle
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ironriver.errors import IronRiverError, OutOfRangeError, UnknownNameError
+from ironriver.files import atomic_write
 from ironriver.sovereignty.indicators import Inputs, compute_indicators
 from ironriver.sovereignty.ledger import DEFAULT_DRAWS, DEFAULT_WEIGHTINGS, Ledger, build_ledger
 from ironriver.sovereignty.verdict import Verdict, verdict
@@ -289,7 +289,7 @@ def _base_key() -> str:
     """What every cached model output depends on: the store's data and the models' source code."""
     from ironriver.store.build import store_key
 
-    return f"{CACHE_VERSION}|{store_key()}|{_source_hash(('evidence', 'estimate', 'simulate'))}"
+    return f"{CACHE_VERSION}|{store_key()}|{_source_hash(('evidence', 'estimate', 'supply_chain'))}"
 
 
 def _entry_key(base: str, name: str, parts: tuple) -> str:
@@ -327,17 +327,11 @@ def _read_cache(key: str) -> dict[str, Any] | None:
 
 def _write_cache(key: str, models: dict[str, Any]) -> None:
     """Write the cache atomically; a cache that cannot be written only costs time on the next run."""
-    path = _cache_path(key)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".models-", suffix=".part")
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with atomic_write(_cache_path(key), force=True, binary=True) as stream:
             pickle.dump(models, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except (pickle.PicklingError, TypeError, AttributeError, OSError):
+    except (pickle.PicklingError, TypeError, AttributeError, OSError, IronRiverError):
         pass
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ironriver.files import atomic_write
 from ironriver.supply_chain.assumptions import cited
 from ironriver.supply_chain.calibration import Calibration
 from ironriver.supply_chain.chain import CORRIDORS, SOURCES, WEEKS_PER_YEAR
@@ -152,9 +153,8 @@ def awb_effect_draws(seed: int = 0) -> tuple[np.ndarray | None, str]:
     result = module.spillover(seed=seed, falsification=False)
     draws = result.draws["effect_pct"].to_numpy(dtype=float)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cache.with_suffix(".part.npy")
-    np.save(temporary, draws)
-    temporary.replace(cache)
+    with atomic_write(cache, force=True, binary=True) as stream:
+        np.save(stream, draws)
     return draws, "spillover estimate (effect_pct draws)"
 
 
