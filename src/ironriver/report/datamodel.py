@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ironriver.assumptions import all_assumptions
 from ironriver.sovereignty.chain import Assessment
 from ironriver.sovereignty.indicators import KINDS, STATES, firearm_homicide_rates
-from ironriver.sovereignty.transforms import ASSUMPTIONS
 from ironriver.sovereignty.verdict import KIND_NAMES, sentence
 
 __all__ = ["build_model", "to_json"]
@@ -245,9 +245,10 @@ def _timeline(assessment: Assessment) -> list[dict[str, Any]]:
 
 
 def _assumptions() -> list[dict[str, Any]]:
-    return [{"id": a.id, "value": a.value, "low": a.low, "high": a.high, "unit": a.unit,
-             "justification": a.justification, "scale": a.scale, "lineage": f"assumption {a.id}"}
-            for a in ASSUMPTIONS.values()]
+    """The report's assumptions table: the registry's view of the ledger's (stage ``sovereignty``) assumptions."""
+    return [{"id": a.name, "value": a.value, "low": a.low, "high": a.high, "unit": a.unit, "justification": a.why,
+             "scale": "log" if a.distribution == "loguniform" else "linear", "lineage": f"assumption {a.name}"}
+            for a in all_assumptions("sovereignty")]
 
 
 def _cited_ids(model: dict[str, Any], known: pd.Series) -> set[str]:
