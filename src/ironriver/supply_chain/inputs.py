@@ -11,9 +11,9 @@ lazily, ``estimate``.
 from __future__ import annotations
 
 import hashlib
-import inspect
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -137,7 +137,7 @@ def awb_effect_draws(seed: int = 0) -> tuple[np.ndarray | None, str]:
     """Draws of the spillover estimate's effect (% change in firearm homicides), cached on disk.
 
     Returns ``(None, reason)`` when :mod:`ironriver.estimate.spillover` is not installed. The estimate takes about
-    a minute, so its draws are kept in ``$IRONRIVER_HOME/simulate/`` under a key made of the spillover module's
+    a minute, so its draws are kept in ``$IRONRIVER_HOME/simulate/`` under a key made of the spillover package's
     source and the store's identity, and recomputed when either changes.
     """
     try:
@@ -146,7 +146,8 @@ def awb_effect_draws(seed: int = 0) -> tuple[np.ndarray | None, str]:
         return None, f"spillover estimate not available ({error}); named assumption awb_share_of_rifles_banned"
     from ironriver.store.build import home, store_path
 
-    digest = hashlib.sha256(inspect.getsource(module).encode() + store_path().name.encode() + str(seed).encode())
+    sources = b"".join(path.read_bytes() for path in sorted(Path(module.__file__).parent.glob("*.py")))
+    digest = hashlib.sha256(sources + store_path().name.encode() + str(seed).encode())
     cache = home() / "simulate" / f"awb-effect-{digest.hexdigest()[:16]}.npy"
     if cache.exists():
         return np.load(cache), "spillover estimate (effect_pct draws, cached)"
