@@ -1,26 +1,51 @@
-"""Small pieces shared by the CLI modules: the Rich console, atomic writes, the store-building progress bar.
+"""Small pieces shared by the CLI modules: the Rich console, atomic writes, the store-building progress bar, and
+output that fits the terminal.
 
 Every file the CLI writes goes through :func:`atomic_write`: the content is written to a temporary file
 in the destination folder and renamed into place, so an interrupted command leaves either the old file
-or the new one, never half of one.
+or the new one, never half of one; the file gets the usual permissions (``0666`` less the umask), not the
+owner-only mode of a temporary file.
+
+Tables go through :func:`print_table`: a table that cannot fit the terminal without cutting a number is shown
+as a record view (one field per line, one block per record) instead of a grid of squeezed columns. Listings
+take ``--json`` and ``--csv`` (:data:`AsJson`, :data:`AsCsv`, :func:`emit_records`) for scripts.
 """
 
 from __future__ import annotations
 
 import contextlib
+import numbers
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Annotated, Any
 
-from rich.console import Console
+import typer
+from rich.console import Console, Group
+from rich.cells import cell_len
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
 
 from ironriver.errors import IronRiverError
 
 console = Console()
 errors = Console(stderr=True)
+
+AsJson = Annotated[bool, typer.Option("--json", help="print JSON (a list of records) instead of a table")]
+AsCsv = Annotated[bool, typer.Option("--csv", help="print CSV instead of a table")]
+Limit = Annotated[int | None, typer.Option("--limit", min=1, help="show at most this many rows (the count of all "
+                                                                   "rows is printed)")]
+
+
+def _normal_mode(path: str) -> None:
+    """Give a temporary file the mode a plainly created file would get: 0666 less the umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
 
 
 @contextlib.contextmanager
@@ -35,6 +60,7 @@ def atomic_write(path: Path, *, force: bool = False, binary: bool = False) -> It
     try:
         with os.fdopen(handle, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as stream:
             yield stream
+        _normal_mode(temporary)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
@@ -52,6 +78,7 @@ def write_via_temporary(path: Path, writer: Callable[[Path], None], *, force: bo
     os.close(handle)
     try:
         writer(Path(temporary))
+        _normal_mode(temporary)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
@@ -74,3 +101,96 @@ def ensure_store_with_progress() -> Path:
             progress.update(task, description=step, completed=done, total=total)
 
         return ensure_store(progress=report)
+
+
+def _records_view(table: Table) -> Group:
+    """The same rows as one block per record, one ``field  value`` line per column (for narrow terminals)."""
+    headers = [str(column.header) for column in table.columns]
+    cells = [list(column.cells) for column in table.columns]
+    blocks: list[Any] = []
+    if table.title:
+        blocks.append(table.title)
+    for index in range(table.row_count):
+        record = Table.grid(padding=(0, 2))
+        record.add_column(style="bold", no_wrap=True)
+        record.add_column(overflow="fold")
+        for header, column in zip(headers, cells):
+            record.add_row(header, column[index])
+        blocks.extend([Rule(f"record {index + 1} of {table.row_count}", align="left", style="dim"), record])
+    if table.caption:
+        blocks.append(table.caption)
+    return Group(*blocks)
+
+
+def fits(table: Table, target: Console | None = None) -> bool:
+    """Whether ``table`` fits the terminal without breaking any word or number (every column at its longest
+    word)."""
+    target = target or console
+    needed = 1 + sum(3 + max(_longest_word(column.header), *(_longest_word(cell) for cell in column.cells))
+                     for column in table.columns)
+    return needed <= target.width
+
+
+def _longest_word(cell: Any) -> int:
+    text = cell.plain if isinstance(cell, Text) else str(cell)
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
+def print_table(table: Table, target: Console | None = None) -> None:
+    """Print ``table`` if it fits the terminal unbroken, else the record view of its rows.
+
+    Columns fold rather than cut (``overflow="fold"``): no cell is ever shortened to ``…``."""
+    target = target or console
+    for column in table.columns:
+        column.overflow = "fold"
+    target.print(table if fits(table, target) else _records_view(table))
+
+
+def emit_records(frame: Any, *, as_json: bool = False, as_csv: bool = False) -> bool:
+    """Print a DataFrame (or a list of dicts) as JSON records or CSV on stdout; return whether it did.
+
+    Floats keep at most 15 significant digits, so binary noise (``156.90000000000003``) is not printed."""
+    import pandas as pd
+
+    if not (as_json or as_csv):
+        return False
+    if as_json and as_csv:
+        raise typer.BadParameter("choose one of --json and --csv")
+    frame = frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(list(frame))
+    if as_json:
+        typer.echo(frame.to_json(orient="records", date_format="iso", force_ascii=False, double_precision=15))
+    else:
+        typer.echo(frame.to_csv(index=False, float_format="%.15g"), nl=False)
+    return True
+
+
+def frame_table(frame: Any, title: str | None = None, caption: str | None = None) -> Table:
+    """A Rich table of a DataFrame: numbers right-aligned with thousands separators, missing shown as ``—``."""
+    import pandas as pd
+
+    table = Table(title=title, caption=caption)
+    numeric = {column for column in frame.columns if pd.api.types.is_numeric_dtype(frame[column])
+               and not pd.api.types.is_bool_dtype(frame[column])}
+    for column in frame.columns:
+        table.add_column(str(column), justify="right" if column in numeric else "left", overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_cell(value, column in numeric and not _IDENTIFIER.search(str(column)))
+                        for column, value in zip(frame.columns, row)))
+    return table
+
+
+# columns holding years, months or codes: numbers, but printed without thousands separators
+_IDENTIFIER = re.compile(r"year|month|code|fips|id$|ccode", re.IGNORECASE)
+
+
+def _cell(value: Any, grouped: bool) -> str:
+    import pandas as pd
+
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return "—"
+    sep = "," if grouped else ""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"{value:{sep}}"
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{value:{sep}.15g}" if abs(value) < 1e15 else f"{value:.6g}"
+    return str(value)

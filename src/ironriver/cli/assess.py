@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ironriver.cli._common import console, errors
+from ironriver.data.shipped import resolve_shipped
 from ironriver.errors import IronRiverError
 
 KIND_ORDER = ("domestic", "interdependence", "westphalian", "international_legal", "overall")
@@ -93,7 +94,7 @@ def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess_command(
         years: Annotated[str | None, typer.Option("--years", help="window A:B, e.g. 2005:2024")] = None,
-        scenario: Annotated[Path | None, typer.Option("--scenario", help="scenario TOML: policy levers applied first")] = None,
+        scenario: Annotated[Path | None, typer.Option("--scenario", help="scenario: a shipped name (`ironriver scenarios list`) or a TOML file; policy levers applied first")] = None,
         seed: Annotated[int, typer.Option("--seed", help="seed of every random draw")] = 0,
         as_json: Annotated[bool, typer.Option("--json", help="print the ledger and verdict as JSON on stdout")] = False,
         out: Annotated[Path, typer.Option("--out", help="where to write the HTML report")] = Path("ironriver-report.html"),
@@ -105,8 +106,8 @@ def register(app: typer.Typer) -> None:
         started = time.perf_counter()
         window = parse_years(years)
         out = _check_out(out)
-        if scenario is not None and not Path(scenario).is_file():
-            raise IronRiverError(f"scenario file {scenario} does not exist")
+        if scenario is not None:
+            scenario = resolve_shipped("scenarios", scenario)
 
         steps = (*STEPS, "report")
         with Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
