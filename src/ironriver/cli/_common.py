@@ -126,9 +126,12 @@ def fits(table: Table, target: Console | None = None) -> bool:
     """Whether ``table`` fits the terminal without breaking any word or number (every column at its longest
     word)."""
     target = target or console
-    needed = 1 + sum(3 + max(_longest_word(column.header), *(_longest_word(cell) for cell in column.cells))
-                     for column in table.columns)
+    needed = 1 + sum(3 + _longest_column_word(column) for column in table.columns)
     return needed <= target.width
+
+
+def _longest_column_word(column: Any) -> int:
+    return max(_longest_word(column.header), *(_longest_word(cell) for cell in column.cells))
 
 
 def _longest_word(cell: Any) -> int:
@@ -141,9 +144,39 @@ def print_table(table: Table, target: Console | None = None) -> None:
 
     Columns fold rather than cut (``overflow="fold"``): no cell is ever shortened to ``…``."""
     target = target or console
+    if not fits(table, target):
+        target.print(_records_view(table))
+        return
     for column in table.columns:
         column.overflow = "fold"
-    target.print(table if fits(table, target) else _records_view(table))
+    _set_widths(table, target.width)
+    target.print(table)
+
+
+def _set_widths(table: Table, width: int) -> None:
+    """Fix column widths so no column is narrower than its longest word or number (Rich's own shrinking may
+    cut inside one); the room left over goes to the columns whose text is longest."""
+    columns = table.columns
+    room = width - (3 * len(columns) + 1)
+    least = [_longest_column_word(column) for column in columns]
+    most = [max(_longest_line(column.header), *(_longest_line(cell) for cell in column.cells)) for column in columns]
+    if sum(most) <= room:
+        return
+    spare = room - sum(least)
+    wants = [m - n for m, n in zip(most, least)]
+    total = sum(wants) or 1
+    widths = [n + (spare * w) // total for n, w in zip(least, wants)]
+    for index in sorted(range(len(columns)), key=lambda i: wants[i] - (widths[i] - least[i]), reverse=True):
+        if sum(widths) >= room:
+            break
+        widths[index] += 1
+    for column, chosen in zip(columns, widths):
+        column.width = chosen
+
+
+def _longest_line(cell: Any) -> int:
+    text = cell.plain if isinstance(cell, Text) else str(cell)
+    return max((cell_len(line) for line in text.splitlines()), default=0)
 
 
 def emit_records(frame: Any, *, as_json: bool = False, as_csv: bool = False) -> bool:
