@@ -31,7 +31,7 @@ class Assumption:
     unit : str
         Unit of ``value``.
     source : str
-        A literature id, a dataset, a facts.md line, or the word ``"assumption"``.
+        A literature id, a dataset, a primary citation, or the word ``"assumption"``.
     why : str
         One line on why this value.
     stream : str
