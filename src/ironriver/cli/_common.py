@@ -144,13 +144,25 @@ def print_table(table: Table, target: Console | None = None) -> None:
 
     Columns fold rather than cut (``overflow="fold"``): no cell is ever shortened to ``…``."""
     target = target or console
-    if not fits(table, target):
-        target.print(_records_view(table))
-        return
-    for column in table.columns:
-        column.overflow = "fold"
-    _set_widths(table, target.width)
-    target.print(table)
+    if fits(table, target):
+        for column in table.columns:
+            column.overflow = "fold"
+        _set_widths(table, target.width)
+        print_paged(table, target)
+    else:
+        print_paged(_records_view(table), target)
+
+
+def print_paged(renderable: Any, target: Console | None = None) -> None:
+    """Print ``renderable``; in an interactive terminal, through the pager (``$PAGER``, else ``less``) when it is
+    taller than the screen, so a long listing does not scroll past. Pipes and files get everything."""
+    target = target or console
+    if target.is_terminal and not target.is_dumb_terminal:
+        if len(target.render_lines(renderable, pad=False)) > target.height:
+            with target.pager(styles=True):
+                target.print(renderable)
+            return
+    target.print(renderable)
 
 
 def _set_widths(table: Table, width: int) -> None:

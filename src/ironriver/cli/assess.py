@@ -22,6 +22,7 @@ from rich.table import Table
 from ironriver.cli._common import console, errors
 from ironriver.data.shipped import resolve_shipped
 from ironriver.errors import IronRiverError
+from ironriver.plain_words import THREAT_SCORE_SENTENCE
 
 KIND_ORDER = ("domestic", "interdependence", "westphalian", "international_legal", "overall")
 
@@ -58,6 +59,7 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
                        "—" if not c.comparable else f"{c.p_mex_more:.2f}",
                        "—" if not c.comparable else f"{c.p_usa_more:.2f}")
     console.print(ledger)
+    console.print(THREAT_SCORE_SENTENCE, style="dim")
 
     by_year = Table(title="Overall threat by year: median [90% interval]")
     for column in ("year", "Mexico", "USA", "P(MEX more)"):
@@ -69,6 +71,7 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
         by_year.add_row(str(y), _cell(rows["MEX"]), _cell(rows["USA"]),
                         "—" if not c.comparable else f"{c.p_mex_more:.2f}")
     console.print(by_year)
+    console.print(THREAT_SCORE_SENTENCE, style="dim")
 
     if assessment.iron_river is not None:
         draws = assessment.iron_river["draws"]

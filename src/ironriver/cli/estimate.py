@@ -155,7 +155,7 @@ def _print_sensitivity(frame) -> None:  # type: ignore[no-untyped-def]
 
 
 def estimate_command(
-    years: Annotated[str | None, typer.Option("--years", help="years to report, e.g. 1999:2024")] = None,
+    years: Annotated[str | None, typer.Option("--years", help="years to fit and report, e.g. 1999:2024; the window changes the fit itself (the yearly random walk and the evidence it fuses cover only these years), so a year's estimate can differ between windows")] = None,
     include_literature: Annotated[bool, typer.Option("--include-literature",
                                                      help="also fit the published flow estimates")] = False,
     nuts: Annotated[bool, typer.Option("--nuts", help="NumPyro NUTS instead of Laplace-IS (extra [nuts])")] = False,
