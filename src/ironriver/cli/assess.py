@@ -24,6 +24,7 @@ from ironriver.data.shipped import resolve_shipped
 from ironriver.errors import IronRiverError
 from ironriver.plain_words import THREAT_SCORE_SENTENCE
 
+DEFAULT_REPORT = "ironriver-report.html"
 KIND_ORDER = ("domestic", "interdependence", "westphalian", "international_legal", "overall")
 
 
@@ -100,7 +101,8 @@ def register(app: typer.Typer) -> None:
         scenario: Annotated[Path | None, typer.Option("--scenario", help="scenario: a shipped name (`ironriver scenarios list`) or a TOML file; policy levers applied first")] = None,
         seed: Annotated[int, typer.Option("--seed", help="seed of every random draw")] = 0,
         as_json: Annotated[bool, typer.Option("--json", help="print the ledger and verdict as JSON on stdout")] = False,
-        out: Annotated[Path, typer.Option("--out", help="where to write the HTML report")] = Path("ironriver-report.html"),
+        out: Annotated[Path | None, typer.Option("--out", help="where to write the HTML report (default "
+                                                        "ironriver-report.html; with --json, only if given)")] = None,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="re-run the models even if cached")] = False,
     ) -> None:
         """Run the chain (store → estimate → spillover → simulate → ledger), print the verdict, write the report."""
@@ -108,7 +110,9 @@ def register(app: typer.Typer) -> None:
 
         started = time.perf_counter()
         window = parse_years(years)
-        out = _check_out(out)
+        if out is None and not as_json:  # `--json` is for scripts: it writes a report only when asked to
+            out = Path(DEFAULT_REPORT)
+        out = _check_out(out) if out is not None else None
         if scenario is not None:
             scenario = resolve_shipped("scenarios", scenario)
 
@@ -124,12 +128,14 @@ def register(app: typer.Typer) -> None:
             assessment = assess(window, scenario=scenario, seed=seed, use_cache=not no_cache, progress=advance)
             from ironriver.report import build_model, write_report
 
-            write_report(build_model(assessment), out)
+            if out is not None:
+                write_report(build_model(assessment), out)
             progress.update(task, completed=len(steps), description="done")
         seconds = time.perf_counter() - started
         if as_json:
-            typer.echo(json.dumps({**assessment.to_json_dict(), "report": str(out)}, ensure_ascii=False,
-                                  allow_nan=False))
-            errors.print(f"report: {out} ({seconds:.1f} s)")
+            typer.echo(json.dumps({**assessment.to_json_dict(), "report": None if out is None else str(out)},
+                                  ensure_ascii=False, allow_nan=False))
+            errors.print(f"report: {out} ({seconds:.1f} s)" if out is not None else
+                         f"done in {seconds:.1f} s (no report written; add --out FILE for one)")
         else:
             _print_tables(assessment, out, seconds)
