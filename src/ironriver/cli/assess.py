@@ -19,7 +19,7 @@ from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ironriver.cli._common import console, errors
+from ironriver.cli._common import console, errors, print_table
 from ironriver.data.shipped import resolve_shipped
 from ironriver.errors import IronRiverError
 from ironriver.plain_words import THREAT_SCORE_SENTENCE
@@ -59,7 +59,7 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
         ledger.add_row(kind.replace("_", " "), _cell(rows["MEX"]), _cell(rows["USA"]),
                        "—" if not c.comparable else f"{c.p_mex_more:.2f}",
                        "—" if not c.comparable else f"{c.p_usa_more:.2f}")
-    console.print(ledger)
+    print_table(ledger)
     console.print(THREAT_SCORE_SENTENCE, style="dim")
 
     by_year = Table(title="Overall threat by year: median [90% interval]")
@@ -71,7 +71,7 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
         c = verdict.get(int(y), "overall")
         by_year.add_row(str(y), _cell(rows["MEX"]), _cell(rows["USA"]),
                         "—" if not c.comparable else f"{c.p_mex_more:.2f}")
-    console.print(by_year)
+    print_table(by_year)
     console.print(THREAT_SCORE_SENTENCE, style="dim")
 
     if assessment.iron_river is not None:
@@ -84,7 +84,7 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
         for y, group in draws.groupby("year")["guns_per_year"]:
             river.add_row(str(y), f"{group.median():,.0f}",
                           f"{group.quantile(0.05):,.0f} – {group.quantile(0.95):,.0f}")
-        console.print(river)
+        print_table(river)
     else:
         console.print("[yellow]The iron-river series is not available in this run.[/yellow]")
     for note in dict.fromkeys(assessment.missing):
