@@ -64,11 +64,11 @@ def list_datasets(as_json: AsJson = False, as_csv: AsCsv = False) -> None:
         return
     table = Table(title="ironriver data: the packaged public record",
                   caption="`ironriver data show TABLE` for rows, `ironriver data cite NAME` for the citation")
-    for column in ("dataset", "title", "span", "tables (rows)"):
+    for column in ("dataset", "title", "span", "tables (rows)", "licence"):
         table.add_column(column, overflow="fold")
     for row in rows:
         listed = ", ".join(f"{t} ({r:,})" for t, r in row["tables"].items())
-        table.add_row(row["dataset"], row["title"], row["span"], listed or "—")
+        table.add_row(row["dataset"], row["title"], row["span"], listed or "—", row["licence"])
     print_table(table)
 
 

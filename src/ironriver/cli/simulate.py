@@ -113,7 +113,7 @@ def _assumptions_table(frame: Any) -> Table:
         low = "" if row.low is None or row.low != row.low else f"{row.low:g}"
         high = "" if row.high is None or row.high != row.high else f"{row.high:g}"
         span = f"{low}–{high}" if low or high else ""
-        table.add_row(row.kind, row.name, value, span, row.unit, str(row.used_by), str(row.why)[:160])
+        table.add_row(row.kind, row.name, value, span, row.unit, str(row.used_by), str(row.why))
     return table
 
 
