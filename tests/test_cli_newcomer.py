@@ -182,3 +182,11 @@ def test_a_table_too_wide_for_its_longest_words_becomes_records() -> None:
     _common.print_table(table, screen)
     text = screen.export_text()
     assert "record 1 of 1" in text and "1,234,567" in text
+
+
+def test_assess_json_writes_no_report_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["assess", "--years", "2010:2020", "--json"])
+    assert result.exit_code == 0, (result.output, result.exception)
+    payload = json.loads(result.stdout.strip().splitlines()[-1])
+    assert payload["report"] is None and list(tmp_path.iterdir()) == []
