@@ -69,7 +69,7 @@ def test_every_shipped_scenario_parses_and_is_listed_with_its_header_comment() -
     for name in listed:
         if not name.startswith("sweep_"):
             assert ironriver.Scenario.from_toml(name).name == name
-    from ironriver.simulate.sweep import Grid
+    from ironriver.supply_chain.sweep import Grid
 
     grid = Grid.from_toml("sweep_inspection_ubc")
     assert grid.base.name == "baseline" and len(grid.points) == 10

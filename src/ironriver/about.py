@@ -10,9 +10,10 @@ stages.
 from __future__ import annotations
 
 import hashlib
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as installed_version
 from importlib.resources import files
 
-from ironriver import __version__
 from ironriver.errors import UnknownNameError
 
 __all__ = ["CITATION_FORMATS", "cite_software", "data_package_sha256", "version"]
@@ -24,8 +25,11 @@ CITATION_FORMATS = ("text", "bibtex")
 
 
 def version() -> str:
-    """The installed package version (PEP 440 string)."""
-    return __version__
+    """The installed package version (PEP 440 string, from the package metadata)."""
+    try:
+        return installed_version("ironriver")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def data_package_sha256() -> str:

@@ -1,10 +1,9 @@
-"""Small pieces shared by the CLI modules: the Rich console, atomic writes, the store-building progress bar, and
-output that fits the terminal.
+"""Small pieces shared by the CLI modules: the Rich console, the store-building progress bar, and output that
+fits the terminal.
 
-Every file the CLI writes goes through :func:`atomic_write`: the content is written to a temporary file
-in the destination folder and renamed into place, so an interrupted command leaves either the old file
-or the new one, never half of one; the file gets the usual permissions (``0666`` less the umask), not the
-owner-only mode of a temporary file.
+Every file the CLI writes goes through :func:`ironriver.files.atomic_write`: the content is written to a
+temporary file in the destination folder and renamed into place, so an interrupted command leaves either the
+old file or the new one, never half of one.
 
 Tables go through :func:`print_table`: a table that cannot fit the terminal without cutting a number is shown
 as a record view (one field per line, one block per record) instead of a grid of squeezed columns. Listings
@@ -13,76 +12,27 @@ take ``--json`` and ``--csv`` (:data:`AsJson`, :data:`AsCsv`, :func:`emit_record
 
 from __future__ import annotations
 
-import contextlib
 import numbers
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console, Group
 from rich.cells import cell_len
+from rich.console import Console, Group
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ironriver.errors import IronRiverError
+__all__ = ["console", "errors", "ensure_store_with_progress", "AsJson", "AsCsv", "emit_records", "fits",
+           "frame_table", "print_paged", "print_table"]
 
 console = Console()
 errors = Console(stderr=True)
 
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON (a list of records) instead of a table")]
 AsCsv = Annotated[bool, typer.Option("--csv", help="print CSV instead of a table")]
-Limit = Annotated[int | None, typer.Option("--limit", min=1, help="show at most this many rows (the count of all "
-                                                                   "rows is printed)")]
-
-
-def _normal_mode(path: str) -> None:
-    """Give a temporary file the mode a plainly created file would get: 0666 less the umask."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
-
-
-@contextlib.contextmanager
-def atomic_write(path: Path, *, force: bool = False, binary: bool = False) -> Iterator[IO]:
-    """Open a temporary file next to ``path``; on success rename it to ``path``, on failure delete it."""
-    path = Path(path)
-    if path.exists() and not force:
-        raise IronRiverError(f"{path} exists; pass --force to overwrite it")
-    if not path.parent.exists():
-        raise IronRiverError(f"folder {path.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as stream:
-            yield stream
-        _normal_mode(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
-def write_via_temporary(path: Path, writer: Callable[[Path], None], *, force: bool = False) -> None:
-    """Let ``writer`` write a temporary path (for libraries that want a file name), then rename it."""
-    path = Path(path)
-    if path.exists() and not force:
-        raise IronRiverError(f"{path} exists; pass --force to overwrite it")
-    if not path.parent.exists():
-        raise IronRiverError(f"folder {path.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(handle)
-    try:
-        writer(Path(temporary))
-        _normal_mode(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def ensure_store_with_progress() -> Path:

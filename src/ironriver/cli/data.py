@@ -13,14 +13,13 @@ from rich.table import Table
 from ironriver.cli._common import (
     AsCsv,
     AsJson,
-    atomic_write,
     console,
     emit_records,
     ensure_store_with_progress,
     frame_table,
     print_table,
-    write_via_temporary,
 )
+from ironriver.files import atomic_write, write_via_temporary
 from ironriver.errors import ChecksumError, UnknownNameError
 
 data_app = typer.Typer(help="The packaged public record: list, show, cite, export, verify.", no_args_is_help=True)
