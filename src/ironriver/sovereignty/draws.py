@@ -79,6 +79,19 @@ class IndicatorDraws:
     def index(self, indicator_id: str) -> int:
         return int(np.flatnonzero(self.table["id"].to_numpy() == indicator_id)[0])
 
+    @classmethod
+    def constructed(cls, rows: list[dict[str, Any]], years: np.ndarray, values: np.ndarray) -> IndicatorDraws:
+        """Draws from given values ``(n_draws, n_indicators, n_years)`` and rows with at least ``id``, ``state``,
+        ``kind``, ``concept``; the rest default to a share transform with no carry (for tests and what-ifs).
+        NaN values are missing."""
+        defaults = {"unit": "share", "source": "dataset", "direction": "higher = more threat", "reference": np.nan,
+                    "reference_low": np.nan, "reference_high": np.nan, "max_years_carried": 0, "label": "",
+                    "transform": "share", "shared_reference": True, "title": "", "formula": ""}
+        table = pd.DataFrame([{**defaults, **row} for row in rows])
+        values = np.asarray(values, dtype=float)
+        status = np.where(np.isnan(values).all(axis=0), "missing", "observed")
+        return cls(np.asarray(years, dtype=int), table, values, status)
+
     def relabel(self) -> IndicatorDraws:
         """The same draws with MEX and USA swapped (for fairness checks: the verdict must swap exactly)."""
         table = self.table.assign(state=self.table["state"].map({"MEX": "USA", "USA": "MEX"}))
