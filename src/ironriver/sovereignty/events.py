@@ -96,12 +96,11 @@ def legal_barrier_counts(timeline: pd.DataFrame, state: str, years: np.ndarray
     """
     events = _concept_events(timeline, "remedies_sought_and_denied", state)
     reversed_in = _reversal_years(timeline)
-    counts = np.zeros(len(years))
-    lineage = []
-    for j, year in enumerate(years):
-        live = events[(events["date"].dt.year <= year)
-                      & events["id"].map(lambda i: reversed_in.get(i, 10_000) > year).astype(bool)]
-        counts[j] = len(live)
-        lineage.append(f"timeline remedies denied to {state} in force in {int(year)}: "
-                       + (", ".join(live["id"]) if len(live) else "none"))
-    return counts, lineage, _coverage(events)
+    ids = events["id"].to_numpy()
+    start = events["date"].dt.year.to_numpy()
+    end = np.array([reversed_in.get(i, 10_000) for i in ids])
+    years = np.asarray(years)
+    live = (start[:, None] <= years[None, :]) & (end[:, None] > years[None, :])       # (events, years)
+    lineage = [f"timeline remedies denied to {state} in force in {int(year)}: "
+               + (", ".join(ids[live[:, j]]) if live[:, j].any() else "none") for j, year in enumerate(years)]
+    return live.sum(axis=0).astype(float), lineage, _coverage(events)

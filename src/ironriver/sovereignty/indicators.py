@@ -30,7 +30,6 @@ from ironriver.sovereignty.measures import (
     firearm_homicide_rates,
     illicit_stock,
     nan_median_columns,
-    period_candidates,
 )
 
 __all__ = ["KINDS", "STATES", "INDICATORS", "Indicator", "Inputs", "Measured", "Shared", "measure",
@@ -136,12 +135,14 @@ def _flow_matrix(inputs: Inputs, years: np.ndarray, n_draws: int, rng: np.random
 
 
 def _covering_draws(rows: pd.DataFrame, year: int, n_draws: int, rng: np.random.Generator) -> tuple[np.ndarray, str]:
-    """One covering literature row per draw for ``year`` (empty array and "" when no row covers it)."""
-    covering = period_candidates(rows, year)
-    if covering.empty:
+    """One covering literature row per draw for ``year`` (empty array and "" when no row covers it);
+    the rows are those :func:`~ironriver.sovereignty.measures.period_candidates` selects."""
+    dated = rows[rows["period_start"].notna() & rows["period_end"].notna()]
+    hit = ((dated["period_start"].to_numpy(dtype=float) <= year) & (dated["period_end"].to_numpy(dtype=float) >= year))
+    if not hit.any():
         return np.array([]), ""
-    picks = covering["value"].to_numpy(dtype=float)[rng.integers(0, len(covering), n_draws)]
-    return picks, ", ".join(covering["id"])
+    values = dated["value"].to_numpy(dtype=float)[hit]
+    return values[rng.integers(0, values.size, n_draws)], ", ".join(dated["id"].to_numpy()[hit])
 
 
 def _milper(inputs: Inputs, state: str) -> dict[int, float]:
@@ -451,10 +452,11 @@ def timeline_events(inputs: Inputs, years: np.ndarray, n_draws: int, rng: np.ran
     """Decayed count of the timeline's events of ``concept`` read against ``state``, in its coded years."""
     out = Measured.empty(n_draws, years.size)
     events, coverage = timeline_event_years(inputs.timeline, concept, state)
-    draws = decayed_count(events["date"].dt.year.to_numpy(), years, shared.decay_half_life_years)
+    event_years, ids = events["date"].dt.year.to_numpy(), events["id"].to_numpy()
+    draws = decayed_count(event_years, years, shared.decay_half_life_years)
     for j, year in enumerate(years):
         if coverage[0] <= year <= coverage[1]:
-            past = events[events["date"].dt.year <= year]["id"].tolist()
+            past = list(ids[event_years <= year])
             named = ", ".join(past[-4:]) + (f" (+{len(past) - 4} earlier)" if len(past) > 4 else "")
             out.set(j, draws[:, j], f"timeline {concept} against {state}: {named or 'none up to this year'}, decayed "
                                     "(assumption decay_half_life_years)", "observed")
