@@ -145,6 +145,21 @@ def test_cartel_members_per_soldier_back_by_published_growth_and_not_carried_her
     assert (got.draws[:, 2] <= members.high / 200_000 + 1e-12).all()
 
 
+def test_milper_after_the_series_break_is_a_range_and_repeats_are_not_measurements() -> None:
+    from ironriver.store import literature_value
+
+    nmc = pd.DataFrame({"ccode": [70] * 4, "year": [2016, 2017, 2020, 2021], "milper": [277, 277, 236, 216],
+                        "cinc": [0.01] * 4, "series_break": [False, True, True, True],
+                        "milper_repeated": [False, True, False, False]})
+    got = run("mx_cartel_members_per_soldier", _inputs(cow_nmc=nmc), [2016, 2017, 2020, 2021], 400)
+    assert list(got.status) == ["observed", "missing", "observed", "observed"]
+    members, growth = literature_value("cartel_members_mx_2022"), literature_value("cartel_members_growth_2012_2022")
+    at_2021 = (np.array([members.low, members.high]) - growth.value)
+    assert got.draws[:, 3].min() >= at_2021[0] / 277_000 - 1e-9 and got.draws[:, 3].max() <= at_2021[1] / 216_000
+    assert got.draws[:, 3].max() > (members.value - growth.value) / 236_000    # the 216–277 thousand range is drawn
+    assert "uniform 216,000–277,000" in got.lineage[3]
+
+
 def test_encounters_skip_a_part_fiscal_year_and_say_title_42() -> None:
     annual = pd.DataFrame({"fiscal_year": [2021, 2024, 2025], "region": ["Southwest Land Border"] * 3,
                            "encounters": [1_659_206, 1_530_520, 103_140]})
