@@ -21,7 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data"
+ARGUMENTS = [a for a in sys.argv[1:] if not a.startswith("--")]
+SHARED = Path(ARGUMENTS[0]) if ARGUMENTS else ROOT.parent / "shared" / "data"
+TABLES_ONLY = "--tables" in sys.argv
+"""``--tables``: refresh only the checksums and schemas of the hand-kept tables (after editing the literature)."""
 PACKAGE = ROOT / "src" / "ironriver" / "data"
 GZIP_ABOVE_BYTES = 100_000
 
@@ -241,6 +244,17 @@ EXTRA_CAVEATS = {
     ),
 }
 
+# Hand-kept tables shipped in the package itself; checksummed in the same manifest as the raw data.
+TABLES: dict[str, dict] = {
+    "literature": dict(
+        title="Published figures and dated events of the US–Mexico border, one row per source, with quality grades",
+        publisher="ironriver contributors, transcribed from the sources cited in each row",
+        licence="each row cites its source; the transcription is distributed with ironriver",
+        temporal_coverage="1846/2025", descr="literature/README.md",
+        files=("literature.csv", "timeline.csv"),
+    ),
+}
+
 PANDAS_TO_FRICTIONLESS = {"i": "integer", "u": "integer", "f": "number", "b": "boolean"}
 
 
@@ -277,7 +291,41 @@ def schema_for(data: bytes, options: dict, default_unit: str) -> dict:
     return {"fields": fields}, len(frame)
 
 
+def table_resources() -> tuple[dict, list[dict]]:
+    """The manifest's ``tables`` entry and one resource (with sha256 and schema) per hand-kept table."""
+    tables, resources = {}, []
+    for name, meta in TABLES.items():
+        tables[name] = {k: v for k, v in meta.items() if k != "files"}
+        for filename in meta["files"]:
+            path = PACKAGE / "literature" / filename
+            data = path.read_bytes()
+            schema, rows = schema_for(data, {}, "")
+            for field in schema["fields"]:  # units differ by row (column `unit`); the README defines each column
+                field["unit"] = "see the literature README"
+            resources.append({
+                "name": f"{name}.{Path(filename).stem}", "path": f"literature/{filename}", "dataset": name,
+                "title": meta["title"], "source_path": filename, "sha256": sha256(path), "bytes": len(data),
+                "profile": "tabular-data-resource", "format": "csv", "encoding": "utf-8", "schema": schema,
+                "rows": rows,
+            })
+    return tables, resources
+
+
+def refresh_tables() -> None:
+    """Rewrite only the hand-kept tables' entries of an existing manifest."""
+    path = PACKAGE / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    tables, resources = table_resources()
+    package["tables"] = tables
+    package["resources"] = [r for r in package["resources"] if r["dataset"] not in tables] + resources
+    path.write_text(json.dumps(package, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(resources)} table resources refreshed")
+
+
 def main() -> None:
+    if TABLES_ONLY:
+        refresh_tables()
+        return
     raw_root = PACKAGE / "raw"
     descr_root = PACKAGE / "descr"
     shutil.rmtree(raw_root, ignore_errors=True)
@@ -331,6 +379,8 @@ def main() -> None:
         "version": "1.0.0", "licenses": [{"name": "other", "title": "each resource carries its own licence"}],
         "datasets": datasets, "resources": resources,
     }
+    package["tables"], table_list = table_resources()
+    package["resources"] += table_list
     (PACKAGE / "datapackage.json").write_text(json.dumps(package, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(resources)} resources from {len(datasets)} datasets")
 

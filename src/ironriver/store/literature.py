@@ -6,8 +6,9 @@ counts, seizures, stocks, homicides, cartel size, power ratios, border flows), o
 with its interval, period, geography, full citation and whether it was read in the primary document, quoted by a
 secondary outlet, or derived by stated arithmetic. ``timeline.csv`` holds the dated events (wars, incursions,
 laws, rulings, designations, directives) each tagged with the kind of sovereignty it bears on and whose.
-Both are read from the installed package with ``importlib.resources.files("ironriver.data") / "literature"``,
-never by a path relative to the repository, parsed once, validated and returned as fresh typed DataFrames.
+Both are read from the installed package through :func:`ironriver.data.read_table` (never by a path relative to
+the repository), refused if their sha256 differs from the data manifest, parsed once, validated and returned as
+fresh typed DataFrames.
 The column meanings and controlled vocabularies are documented in ``data/literature/README.md``.
 """
 
@@ -19,10 +20,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
 import pandas as pd
 
+from ironriver.data import read_table
 from ironriver.errors import UnknownNameError
 
 __all__ = [
@@ -131,7 +132,8 @@ def _unknown(kind: str, name: str, choices: Iterable[str]) -> UnknownNameError:
 
 
 def _read_text(name: str) -> str:
-    return (files("ironriver.data") / "literature" / name).read_text(encoding="utf-8")
+    """The shipped table ``literature/<name>``, checked against the manifest's sha256 before it is parsed."""
+    return read_table(f"literature/{name}").decode("utf-8")
 
 
 def _fail(table: str, message: str) -> None:
