@@ -222,6 +222,31 @@ FIELD_UNITS = {  # field-name pattern -> unit, for fields whose unit differs fro
 
 # Caveats from shared/reference/data-audit.md for datasets whose PROVENANCE.md has no caveats section.
 EXTRA_CAVEATS = {
+    "cbp_drug_seizures_fy2023_fy2026": (
+        "\n## How ironriver tidies these files (added by ironriver)\n"
+        "- `cbp_drug_seizures_2023_2026` (OFO and USBP) marks FY2026 `partial_year` (Oct 2025–Apr 2026) and flags the\n"
+        "  Seattle FY2023-Feb cocaine row `outlier`, as the FY2019–FY2023 table does.\n"
+        "- `amo_drug_seizures` is a separate table (FY2026 = Oct–Dec, `partial_year`); it is never added to OFO/USBP.\n"
+        "- One fentanyl series FY2019–FY2026: FY2019–FY2022 from `cbp_drug_seizures`, FY2023 on from this release\n"
+        "  (`store.tidy.cbp.drug_seizure_series`); the two releases agree on FY2023 within 1 lb per drug, and the\n"
+        "  newer one wins because CBP revises recent months.\n"
+    ),
+    "tx_border_crime_dps_2017_2023": (
+        "\n## How ironriver tidies this file (added by ironriver)\n"
+        "- `tx_border_crime` is agency × year × offense with `months_reported` and `full_year` (12 months).\n"
+        "  `store.tidy.tx_border_crime.balanced_panel(table, first, last)` keeps only agencies reporting all 12\n"
+        "  months of every year compared: 2 agencies for 2017–2023, 37 for 2021–2023. Compare years only on it.\n"
+        "- The workbooks were left out: the kept CSV is their `By Agency` sheets stacked.\n"
+    ),
+    "cow_peacesciencer": (
+        "\n## Military personnel of Mexico after 2016 (added by ironriver)\n"
+        "- `milper` for Mexico is 277 (thousand) in 2016, the NMC v6.0 value, then exactly 277 again in 2017–2019,\n"
+        "  236 in 2020 and 216 in 2021–2022. No cited source in the literature table gives Mexico's military\n"
+        "  personnel after 2016, so the 2020–2021 fall (−22 %) is uncorroborated; it follows the creation of the\n"
+        "  Guardia Nacional (listed beside the Army, Navy and Air Force in the current Article 10 of the Mexican\n"
+        "  Constitution) and may be a reclassification. The tidy table flags values that repeat the previous year\n"
+        "  (`milper_repeated`, same rule for every state); per-soldier ratios after 2019 should carry 216–277 as a range.\n"
+    ),
     "us_overdose_deaths_cdc": (
         "\n## How ironriver tidies these files (added by ironriver)\n"
         "- VSRR: the December value of each 12-month-ending series is the calendar-year count; months are never "
@@ -269,7 +294,7 @@ def provenance_source(text: str) -> tuple[str, str]:
 
 
 def provenance_licence(text: str) -> str:
-    m = re.search(r"\*\*Licen[sc]es?:\*\*\s*(.+?)(?:\n- \*\*|\n\n|\n#)", text, flags=re.S)
+    m = re.search(r"\*\*Licen[sc]es?[^*\n]*:\*\*\s*(.+?)(?:\n- \*\*|\n\n|\n#)", text, flags=re.S)
     return " ".join(m.group(1).split()) if m else "see descr"
 
 

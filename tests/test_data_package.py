@@ -115,6 +115,9 @@ def test_citations_name_publisher_and_commit() -> None:
     assert "BuzzFeedNews/nics-firearm-background-checks" in text and "21a1435b" in text
     bib = cite("cow_peacesciencer", "bibtex")
     assert bib.startswith("@misc{cow_peacesciencer,") and bib.count("{") == bib.count("}")
+    nics = cite("nics_firearm_background_checks", "bibtex")
+    assert "url = {https://github.com/BuzzFeedNews/nics-firearm-background-checks/tree/21a1435b" in nics
+    assert "year =" not in cite_all("bibtex") and "Coverage 1998-11/2023-09" in nics
     assert cite_all().count("\n\n") == len(dataset_names()) - 1
     with pytest.raises(UnknownNameError):
         cite("us_population", "apa")
