@@ -207,12 +207,16 @@ def test_inflow_per_legal_acquisition_uses_the_flow_draws_only_in_covered_years(
 
 
 def test_remedies_denied_read_by_the_coding_rule() -> None:
-    got = run("mx_remedies_denied", _inputs(), [2004, 2005, 2022, 2023, 2024, 2025], 2)
-    lineage = dict(zip([2004, 2005, 2022, 2023, 2024, 2025], got.lineage))
-    assert "cert_granted_2024" not in lineage[2025]                         # certiorari rules on nothing
-    assert "mexico_v_sw_dismissed_2022" in lineage[2023]
-    assert "mexico_v_sw_dismissed_2022" not in lineage[2024]                # reversed by the First Circuit
-    assert lineage[2025].count("scotus_sw_2025") == 1
+    years = [2004, 2005, 2008, 2022, 2023, 2024, 2025]
+    mx, us = (run(f"{p}_remedies_denied", _inputs(), years, 2) for p in ("mx", "us"))
+    # Mexico, by hand: Optional Protocol withdrawal and PLCAA 2005; Medellín 2008; the 2022 dismissal until the First
+    # Circuit reversed it (2024); the Supreme Court's 2025 ruling, once. Certiorari and the interlocutory jurisdiction
+    # ruling rule on no remedy. Nothing is coded against Mexico before 2005: 2004 is missing, not zero.
+    assert mx.status[0] == "missing" and list(mx.draws[0, 1:]) == [2.0, 3.0, 4.0, 4.0, 3.0, 4.0]
+    assert "cert_granted_2024" not in mx.lineage[-1] and mx.lineage[-1].count("scotus_sw_2025") == 1
+    assert "mexico_v_sw_dismissed_2022" in mx.lineage[4] and "mexico_v_sw_dismissed_2022" not in mx.lineage[5]
+    # The USA: the ICJ's Avena judgment (2004) binds it to a forum it rejects; Medellín reads for the USA.
+    assert list(us.draws[0]) == [1.0] * 7 and "avena_icj_2004" in us.lineage[0]
 
 
 def test_nothing_coded_is_missing_not_zero() -> None:
