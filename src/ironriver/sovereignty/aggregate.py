@@ -1,0 +1,428 @@
+"""Aggregation under a specification: cached indicator draws → kind and overall threat scores per draw.
+
+The ledger's indicator draws (:class:`~ironriver.sovereignty.draws.IndicatorDraws`: raw values per
+posterior draw × indicator × year, with the status of every value) are turned into scores by one
+vectorised kernel, :func:`evaluate`, that takes one *row* of settings per evaluation: which posterior draw,
+which decay variant, a reference point per indicator, the normalisation, the aggregations within and across
+kinds, which indicators count and with what weight, the kind weights and the carry-forward cap. The same
+kernel serves the verdict under one specification (:func:`aggregate`: one row per posterior draw, each with
+its own kind weights and reference points), the specification uncertainty and Sobol analyses
+(:mod:`~ironriver.sovereignty.sensitivity`: one row per sampled point of the input space) and the flip search
+(:mod:`~ironriver.sovereignty.flip`). Nothing is refitted: every row only re-aggregates cached values.
+
+The steps, identical for both states:
+
+1. a value carried forward more years than the cap, or of an indicator left out, is missing;
+2. normalisation to a threat in [0, 1] — ``ratio``: x / (x + r) with x clipped at 0 and r the reference
+   point (an indicator without a reference is a share already, clipped to [0, 1]); ``minmax``:
+   (x − min) / (max − min) and ``rank``: (rank − 1) / (n − 1), both over the window and over every
+   indicator measuring the same concept in the same unit for either state (so the two states share one
+   scale), missing where the window has fewer than two distinct values;
+3. a concept's threat is the weighted mean of its indicators' threats (missing ones drop out);
+4. a kind's threat combines its concepts (concept weights shared by both states) by the chosen aggregation;
+5. a kind missing for one state in a year is missing for both (the two are compared on the same kinds);
+6. the overall threat combines the kinds with the kind weights by the chosen aggregation.
+
+Aggregations: ``arithmetic`` Σ w t / Σ w; ``geometric`` exp(Σ w log t / Σ w) (zero if any weighted
+component is zero: no compensation); ``weakest_link`` max t over components with positive weight — the
+state's sovereignty is as strong as its weakest part, so the *threat* is the largest one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ironriver.sovereignty.specification import (
+    AGGREGATIONS,
+    KIND_ORDER,
+    NORMALISATIONS,
+    Specification,
+    SpecificationError,
+)
+
+__all__ = ["Layout", "Rows", "Scores", "aggregate", "evaluate", "layout_of", "spec_rows", "compare_overall",
+           "STATE_ORDER", "TIE_TOLERANCE", "draw_reference", "dirichlet_weights"]
+
+STATE_ORDER: tuple[str, ...] = ("MEX", "USA")
+TIE_TOLERANCE = 1e-6
+"""Scores closer than this are a tie, counted for neither state."""
+_ROW_BLOCK = 2048
+"""Rows evaluated at once (bounds memory: a block holds rows × indicators × years floats a few times)."""
+
+
+class DrawsLike(Protocol):
+    """What the kernel needs of :class:`~ironriver.sovereignty.draws.IndicatorDraws`."""
+
+    years: np.ndarray
+    table: pd.DataFrame
+    values: np.ndarray
+    status: np.ndarray
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Index arrays derived once from an indicator table (one row per indicator, in array order)."""
+
+    ids: tuple[str, ...]
+    state: np.ndarray            # (I,) index into STATE_ORDER
+    kind: np.ndarray             # (I,) index into KIND_ORDER
+    concept: np.ndarray          # (I,) index into concepts
+    concepts: tuple[str, ...]
+    scale_group: np.ndarray      # (I,) index of (concept, unit): indicators normalised on one scale
+    reference: np.ndarray        # (I,) central reference point (NaN: a share)
+    reference_low: np.ndarray
+    reference_high: np.ndarray
+    labels: tuple[str, ...]
+    units: tuple[str, ...]
+    lower_is_worse: np.ndarray   # (I,) bool: a higher value means *less* threat (flipped for minmax and rank)
+    cells: np.ndarray            # (I,) index of the (state, kind, concept) cell
+    cell_state: np.ndarray       # (n_cells,)
+    cell_kind: np.ndarray
+    cell_concept: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+
+def layout_of(table: pd.DataFrame) -> Layout:
+    """The :class:`Layout` of an indicator table (columns id, state, kind, concept, unit, reference…)."""
+    unknown_states = set(table["state"]) - set(STATE_ORDER)
+    unknown_kinds = set(table["kind"]) - set(KIND_ORDER)
+    if unknown_states or unknown_kinds:
+        raise ValueError(f"indicator table has unknown states {unknown_states} or kinds {unknown_kinds}")
+    state = table["state"].map(STATE_ORDER.index).to_numpy(int)
+    kind = table["kind"].map(KIND_ORDER.index).to_numpy(int)
+    concepts = tuple(dict.fromkeys(table["concept"]))
+    concept = table["concept"].map(concepts.index).to_numpy(int)
+    units = table["unit"].astype(str) if "unit" in table else pd.Series([""] * len(table))
+    group_keys = list(zip(table["concept"], units))
+    scale_group = np.array([list(dict.fromkeys(group_keys)).index(k) for k in group_keys], dtype=int)
+    cell_keys = list(zip(state, kind, concept))
+    unique_cells = list(dict.fromkeys(cell_keys))
+    cells = np.array([unique_cells.index(k) for k in cell_keys], dtype=int)
+    direction = table["direction"].astype(str).str.lower() if "direction" in table else pd.Series([""] * len(table))
+    lower_is_worse = direction.str.contains("lower").to_numpy() & direction.str.contains("more threat").to_numpy()
+    as_float = lambda column: pd.to_numeric(table[column], errors="coerce").to_numpy(float)  # noqa: E731
+    labels = table["label"].astype(str) if "label" in table else table["id"].astype(str)
+    return Layout(tuple(table["id"]), state, kind, concept, concepts, scale_group, as_float("reference"),
+                  as_float("reference_low"), as_float("reference_high"), tuple(labels), tuple(units),
+                  lower_is_worse, cells, np.array([c[0] for c in unique_cells], int),
+                  np.array([c[1] for c in unique_cells], int), np.array([c[2] for c in unique_cells], int))
+
+
+def carried_runs(status: np.ndarray) -> np.ndarray:
+    """Years each value has been carried forward: 0 unless ``status == 'carried'``, then 1, 2, … per year."""
+    carried = np.asarray(status) == "carried"
+    runs = np.zeros(carried.shape, dtype=np.int16)
+    for j in range(carried.shape[-1]):
+        previous = runs[..., j - 1] if j else 0
+        runs[..., j] = np.where(carried[..., j], previous + 1, 0)
+    return runs
+
+
+@dataclass
+class Rows:
+    """One evaluation per row: which draw and decay variant, and every methodological setting.
+
+    Arrays have a leading row axis ``R``; ``indicator_weight`` and ``concept_weight`` may also be 1-D
+    (the same for every row).
+    """
+
+    draw: np.ndarray                     # (R,) posterior draw index
+    reference: np.ndarray                # (R, I) reference point per indicator
+    kind_weight: np.ndarray              # (R, K)
+    normalisation: np.ndarray            # (R,) index into NORMALISATIONS
+    within: np.ndarray                   # (R,) index into AGGREGATIONS: across concepts within a kind
+    across: np.ndarray                   # (R,) index into AGGREGATIONS: across kinds
+    include: np.ndarray                  # (R, I) bool
+    carry: np.ndarray                    # (R,) carry-forward cap in years
+    variant: np.ndarray | None = None    # (R,) decay variant (index into the stacked values); None: 0
+    indicator_weight: np.ndarray | None = None
+    concept_weight: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return int(self.draw.shape[0])
+
+    def take(self, index: slice | np.ndarray) -> Rows:
+        """The rows at ``index`` (weights given once for all rows stay as they are)."""
+        def pick(name: str) -> np.ndarray | None:
+            value = getattr(self, name)
+            shared = value is None or (name in ("indicator_weight", "concept_weight") and value.ndim == 1)
+            return value if shared else value[index]
+        return replace(self, **{name: pick(name) for name in self.__dataclass_fields__})
+
+
+def _combine(x: np.ndarray, w: np.ndarray, method: np.ndarray) -> np.ndarray:
+    """Combine components ``x`` (R, N, Y) with weights ``w`` (R, N) by ``method`` (R,) per row; NaN = missing."""
+    ok = ~np.isnan(x) & (w[:, :, None] > 0)
+    wy = np.where(ok, w[:, :, None], 0.0)
+    mass = wy.sum(axis=1)
+    xf = np.where(ok, x, 0.0)
+    out = np.full((x.shape[0], x.shape[2]), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if (method == 0).any():
+            out = np.where((method == 0)[:, None], (wy * xf).sum(axis=1) / mass, out)
+        if (method == 1).any():
+            logs = np.where(ok, np.log(np.where(ok, x, 1.0)), 0.0)
+            geo = np.exp((wy * logs).sum(axis=1) / mass)
+            out = np.where((method == 1)[:, None], geo, out)
+        if (method == 2).any():
+            out = np.where((method == 2)[:, None], np.where(ok, x, -np.inf).max(axis=1), out)
+    return np.where(mass > 0, out, np.nan)
+
+
+def _normalise(x: np.ndarray, reference: np.ndarray, method: np.ndarray, layout: Layout) -> np.ndarray:
+    """Threats in [0, 1] from values ``x`` (R, I, Y) per row's normalisation."""
+    threats = np.full(x.shape, np.nan)
+    ratio = method == 0
+    if ratio.any():
+        xr, r = np.clip(x[ratio], 0.0, None), reference[ratio][:, :, None]
+        share = np.isnan(r)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            threats[ratio] = np.where(share, np.clip(x[ratio], 0.0, 1.0), xr / (xr + np.where(share, 1.0, r)))
+    for level in (1, 2):
+        rows = method == level
+        if not rows.any():
+            continue
+        sub = x[rows]
+        out = np.full(sub.shape, np.nan)
+        for group in np.unique(layout.scale_group):
+            members = np.flatnonzero(layout.scale_group == group)
+            block = sub[:, members, :].reshape(sub.shape[0], -1)
+            if level == 1:
+                with np.errstate(invalid="ignore"):
+                    low = np.nanmin(np.where(np.isnan(block), np.inf, block), axis=1, keepdims=True)
+                    high = np.nanmax(np.where(np.isnan(block), -np.inf, block), axis=1, keepdims=True)
+                    scaled = np.where(high > low, (block - low) / (high - low), np.nan)
+            else:
+                ranks = stats.rankdata(block, axis=1, nan_policy="omit")
+                count = (~np.isnan(block)).sum(axis=1, keepdims=True)
+                distinct = np.nanmax(block, axis=1, keepdims=True) > np.nanmin(block, axis=1, keepdims=True) \
+                    if block.shape[1] else np.zeros((block.shape[0], 1), bool)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    scaled = np.where((count > 1) & distinct, (ranks - 1.0) / (count - 1.0), np.nan)
+            flip = layout.lower_is_worse[members]
+            scaled = scaled.reshape(sub.shape[0], members.size, -1)
+            scaled = np.where(flip[None, :, None], 1.0 - scaled, scaled)
+            out[:, members, :] = scaled
+        threats[rows] = out
+    return threats
+
+
+def evaluate(values: np.ndarray, runs: np.ndarray, layout: Layout, rows: Rows) -> tuple[np.ndarray, np.ndarray]:
+    """Kind scores ``(R, 2, 4, Y)`` and overall scores ``(R, 2, Y)`` for every row.
+
+    ``values`` are the cached indicator draws stacked over decay variants ``(V, D, I, Y)``; ``runs`` the
+    years each value was carried ``(V, I, Y)`` (see :func:`carried_runs`). Rows are evaluated in blocks.
+    """
+    kinds, overall = [], []
+    for start in range(0, len(rows), _ROW_BLOCK):
+        k, o = _evaluate_block(values, runs, layout, rows.take(slice(start, start + _ROW_BLOCK)))
+        kinds.append(k)
+        overall.append(o)
+    return np.concatenate(kinds), np.concatenate(overall)
+
+
+def _evaluate_block(values: np.ndarray, runs: np.ndarray, layout: Layout, rows: Rows) -> tuple[np.ndarray, np.ndarray]:
+    n_rows = len(rows)
+    variant = np.zeros(n_rows, int) if rows.variant is None else rows.variant
+    x = values[variant, rows.draw].astype(float)                                    # (R, I, Y)
+    too_old = runs[variant] > rows.carry[:, None, None]
+    x = np.where(too_old | ~rows.include[:, :, None], np.nan, x)
+    threats = _normalise(x, rows.reference, rows.normalisation, layout)
+    available = ~np.isnan(threats)
+
+    iw = np.ones(layout.n) if rows.indicator_weight is None else rows.indicator_weight
+    iw = np.broadcast_to(iw, (n_rows, layout.n))
+    n_cells = layout.cell_state.size
+    membership = np.zeros((layout.n, n_cells))
+    membership[np.arange(layout.n), layout.cells] = 1.0
+    weighted = np.where(available, threats, 0.0) * iw[:, :, None]
+    mass = np.einsum("riy,ic->rcy", available * iw[:, :, None], membership)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cell_scores = np.where(mass > 0, np.einsum("riy,ic->rcy", weighted, membership) / mass, np.nan)
+
+    cw = np.ones(len(layout.concepts)) if rows.concept_weight is None else rows.concept_weight
+    cw = np.broadcast_to(cw, (n_rows, len(layout.concepts)))[:, layout.cell_concept]   # (R, n_cells)
+    n_years = x.shape[2]
+    kind_scores = np.full((n_rows, len(STATE_ORDER), len(KIND_ORDER), n_years), np.nan)
+    for s in range(len(STATE_ORDER)):
+        for k in range(len(KIND_ORDER)):
+            members = np.flatnonzero((layout.cell_state == s) & (layout.cell_kind == k))
+            if members.size:
+                kind_scores[:, s, k] = _combine(cell_scores[:, members], cw[:, members], rows.within)
+    comparable = ~np.isnan(kind_scores).any(axis=1, keepdims=True)                   # (R, 1, K, Y)
+    kind_scores = np.where(comparable, kind_scores, np.nan)
+    overall = np.stack([_combine(kind_scores[:, s], rows.kind_weight, rows.across)
+                        for s in range(len(STATE_ORDER))], axis=1)
+    return kind_scores, overall
+
+
+def compare_overall(overall: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """P(MEX more), P(USA more) and the number of comparable rows per year from overall scores (R, 2, Y)."""
+    gap = overall[:, 0] - overall[:, 1]
+    ok = ~np.isnan(gap)
+    n = ok.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_mex = np.where(n > 0, (ok & (gap > TIE_TOLERANCE)).sum(axis=0) / n, np.nan)
+        p_usa = np.where(n > 0, (ok & (gap < -TIE_TOLERANCE)).sum(axis=0) / n, np.nan)
+    return p_mex, p_usa, n
+
+
+# --- from a specification to rows -------------------------------------------------------------------
+
+
+def draw_reference(layout: Layout, u_concept: np.ndarray) -> np.ndarray:
+    """Reference points ``(R, I)`` log-uniform in each indicator's range, from one uniform per row × concept.
+
+    The uniform is shared by every indicator of a concept, for both states (common random numbers): a
+    draw that judges a concept's threshold low judges it low for Mexico and the USA alike.
+    """
+    u = u_concept[:, layout.concept]
+    low, high = layout.reference_low, layout.reference_high
+    log_ok = (low > 0) & (high >= low)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        logr = np.log(np.where(log_ok, low, 1.0)) + u * np.log(np.where(log_ok, high / low, 1.0))
+        linear = low + u * (high - low)
+    drawn = np.where(log_ok, np.exp(logr), linear)
+    return np.where(np.isnan(low) | np.isnan(high), layout.reference, drawn)
+
+
+def dirichlet_weights(alpha: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Dirichlet(alpha) kind weights ``(R, K)`` from uniforms ``u`` (R, K) by the gamma inverse CDF."""
+    gammas = stats.gamma.ppf(np.clip(u, 1e-12, 1 - 1e-12), np.asarray(alpha)[None, :])
+    return gammas / gammas.sum(axis=1, keepdims=True)
+
+
+def _index_of(layout: Layout, ids: list[str], where: str) -> np.ndarray:
+    unknown = [i for i in ids if i not in layout.ids]
+    if unknown:
+        import difflib
+        close = difflib.get_close_matches(unknown[0], layout.ids, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise SpecificationError(f"{where}: unknown indicator '{unknown[0]}'{hint}")
+    return np.array([layout.ids.index(i) for i in ids], dtype=int)
+
+
+def spec_settings(spec: Specification, layout: Layout) -> dict[str, Any]:
+    """The row-independent settings of ``spec`` on ``layout``: inclusion, weights, fixed references."""
+    include = np.ones(layout.n, bool)
+    if spec.indicators.include is not None:
+        include[:] = False
+        include[_index_of(layout, spec.indicators.include, f"{spec.name}: indicators.include")] = True
+    if spec.indicators.exclude:
+        include[_index_of(layout, spec.indicators.exclude, f"{spec.name}: indicators.exclude")] = False
+    indicator_weight = np.ones(layout.n)
+    for key, weight in spec.indicators.weights.items():
+        indicator_weight[_index_of(layout, [key], f"{spec.name}: indicators.weights")] = weight
+    concept_weight = np.ones(len(layout.concepts))
+    for key, weight in spec.concepts.weights.items():
+        if key not in layout.concepts:
+            import difflib
+            close = difflib.get_close_matches(key, layout.concepts, n=1, cutoff=0.5)
+            raise SpecificationError(f"{spec.name}: concepts.weights: unknown concept '{key}'"
+                                     + (f"; did you mean {close[0]}?" if close else
+                                        f" (concepts: {', '.join(layout.concepts)})"))
+        concept_weight[layout.concepts.index(key)] = weight
+    explicit = np.full(layout.n, np.nan)
+    for key, value in spec.reference.values.items():
+        explicit[_index_of(layout, [key], f"{spec.name}: reference.values")] = value
+    return {"include": include, "indicator_weight": indicator_weight, "concept_weight": concept_weight,
+            "explicit_reference": explicit}
+
+
+def concepts_per_kind(layout: Layout) -> np.ndarray:
+    """Number of distinct concepts of each kind (over both states) — the same count for Mexico and the USA."""
+    return np.array([np.unique(layout.concept[layout.kind == k]).size for k in range(len(KIND_ORDER))], float)
+
+
+def spec_rows(spec: Specification, layout: Layout, draw: np.ndarray, rng: np.random.Generator,
+              *, variant: np.ndarray | None = None) -> Rows:
+    """One row per entry of ``draw`` under ``spec``: kind weights and reference points drawn per row."""
+    n_rows = draw.size
+    settings = spec_settings(spec, layout)
+    fixed = spec.kinds.fixed_weights()
+    if spec.kinds.per_concept:
+        fixed = concepts_per_kind(layout) / concepts_per_kind(layout).sum()
+    if fixed is not None:
+        kind_weight = np.broadcast_to(np.array(fixed), (n_rows, len(KIND_ORDER))).copy()
+    else:
+        kind_weight = rng.dirichlet(spec.kinds.alpha(), n_rows)
+    u = rng.uniform(size=(n_rows, len(layout.concepts)))
+    choice = spec.reference.choice
+    if choice == "drawn":
+        reference = draw_reference(layout, u)
+    else:
+        column = {"central": layout.reference, "low": layout.reference_low, "high": layout.reference_high}[choice]
+        reference = np.broadcast_to(np.where(np.isnan(column), layout.reference, column), (n_rows, layout.n)).copy()
+    reference = np.where(np.isnan(settings["explicit_reference"]), reference, settings["explicit_reference"])
+    full = lambda v: np.full(n_rows, v, dtype=int)  # noqa: E731
+    return Rows(draw=draw, reference=reference, kind_weight=kind_weight,
+                normalisation=full(NORMALISATIONS.index(spec.normalisation)),
+                within=full(AGGREGATIONS.index(spec.concepts.aggregation)),
+                across=full(AGGREGATIONS.index(spec.kinds.aggregation)),
+                include=np.broadcast_to(settings["include"], (n_rows, layout.n)),
+                carry=full(spec.carry_forward_years), variant=variant,
+                indicator_weight=settings["indicator_weight"], concept_weight=settings["concept_weight"])
+
+
+@dataclass
+class Scores:
+    """Kind and overall threat scores per posterior draw (each with its own weights) × state × year."""
+
+    years: np.ndarray
+    kind: np.ndarray             # (D, 2, 4, Y): states in STATE_ORDER, kinds in KIND_ORDER
+    overall: np.ndarray          # (D, 2, Y)
+    specification: Specification
+    rows: Rows = field(repr=False)
+
+    @property
+    def comparable(self) -> np.ndarray:
+        """(4, Y): kinds compared in at least one draw of the year."""
+        return (~np.isnan(self.kind[:, 0])).any(axis=0)
+
+    @property
+    def p_mex_more(self) -> np.ndarray:
+        return compare_overall(self.overall)[0]
+
+    @property
+    def p_usa_more(self) -> np.ndarray:
+        return compare_overall(self.overall)[1]
+
+    def kind_p(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
+        """P(MEX more) and P(USA more) on one kind, by year."""
+        k = KIND_ORDER.index(kind)
+        return compare_overall(self.kind[:, :, k])[:2]
+
+    def table(self) -> pd.DataFrame:
+        """One row per year: P(MEX more), P(USA more), comparable draws."""
+        p_mex, p_usa, n = compare_overall(self.overall)
+        return pd.DataFrame({"year": self.years.astype(int), "p_mex_more": p_mex, "p_usa_more": p_usa,
+                             "n_draws": n})
+
+
+def stack_variants(variants: list[DrawsLike]) -> tuple[np.ndarray, np.ndarray]:
+    """Values ``(V, D, I, Y)`` and carried runs ``(V, I, Y)`` of draws that differ only in decay."""
+    values = np.stack([np.asarray(v.values, dtype=np.float32) for v in variants])
+    runs = np.stack([carried_runs(v.status) for v in variants])
+    return values, runs
+
+
+def aggregate(draws: DrawsLike, spec: Specification, rng: np.random.Generator) -> Scores:
+    """Kind and overall scores of every posterior draw of ``draws`` under ``spec``.
+
+    ``draws`` must have been built with the specification's decay half-life (the caller rebuilds them
+    when it differs; rebuilding is cheap once the models are cached). Each posterior draw gets its own
+    kind weights (fixed, or drawn from the Dirichlet) and reference points (per ``spec.reference``).
+    """
+    layout = layout_of(draws.table)
+    values, runs = stack_variants([draws])
+    rows = spec_rows(spec, layout, np.arange(values.shape[1]), rng)
+    kind, overall = evaluate(values, runs, layout, rows)
+    return Scores(np.asarray(draws.years), kind, overall, spec, rows)
