@@ -1,0 +1,286 @@
+"""What would flip the verdict: for each year, the smallest single change that makes the other state the more threatened.
+
+Starting from a specification (the neutral default unless the user gives another), every input is moved
+alone within its stated range while everything else — posterior draws, the other kind weights, reference
+points — stays as drawn (common random numbers, so only the moved input differs):
+
+* a kind's weight set to t ∈ [0, 1], the other kinds sharing 1 − t in their drawn proportions;
+* one indicator's reference point fixed at a value within its stated range (ratio normalisation only);
+* one indicator left out;
+* a different normalisation, aggregation within or across kinds, carry-forward cap or decay half-life.
+
+A change *flips* a year if afterwards the other state is the more threatened with P ≥ 0.5. Continuous
+changes are measured by the share of the input's range they move (on the log scale for reference points,
+whose ranges span factors); a discrete switch or leaving an indicator out counts as 1, the whole range.
+The smallest flipping change is the year's answer, put in a sentence ("the weight on interdependence ≥
+0.62"); if none flips it, the sentence says "no single change within the stated ranges flips it". Each
+weight threshold is refined by bisection on the cached kind scores; reference points are searched on a
+log-spaced grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from ironriver.sovereignty.aggregate import Rows, _combine, compare_overall, evaluate, spec_rows
+from ironriver.sovereignty.sensitivity import Space
+from ironriver.sovereignty.specification import AGGREGATIONS, KIND_ORDER, MAX_CARRY_FORWARD_YEARS, NORMALISATIONS
+
+__all__ = ["Change", "YearFlip", "flip_analysis", "WEIGHT_GRID", "REFERENCE_GRID"]
+
+WEIGHT_GRID = 101
+"""Kind-weight values scanned on [0, 1] before bisection."""
+REFERENCE_GRID = 9
+"""Reference-point values scanned (log-spaced) across each indicator's range."""
+_BISECTIONS = 14
+STATE_NAMES = {"MEX": "Mexico's", "USA": "the USA's"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One single-input change and what it does to the year's verdict."""
+
+    input: str                  # what moves, in words ("weight on interdependence")
+    kind: str                   # kind_weight | reference | exclude | normalisation | within | across | carry_forward | decay
+    target: str                 # a kind, an indicator id, or "" for global choices
+    operator: str               # ">=" | "<=" | "="
+    value: float | str
+    default: float | str
+    distance: float             # share of the input's stated range moved (1 for a discrete switch)
+    p_other: float              # P(the other state is the more threatened) after the change
+
+    def phrase(self) -> str:
+        if self.kind in ("kind_weight", "reference"):
+            unit = "" if self.kind == "kind_weight" else f" {self._unit}"
+            sign = "≥" if self.operator == ">=" else "≤"
+            return f"{self.input} {sign} {_number(self.value)}{unit} (now {_number(self.default)})"
+        if self.kind == "exclude":
+            return f"leave out {self.input}"
+        return f"{self.input}: {self.value} instead of {self.default}"
+
+    @property
+    def _unit(self) -> str:
+        return self.input.split(" [", 1)[1].rstrip("]") if " [" in self.input else ""
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["input"] = self.input.split(" [", 1)[0]
+        out["phrase"] = self.phrase()
+        return out
+
+
+@dataclass(frozen=True)
+class YearFlip:
+    """The flip analysis of one year."""
+
+    year: int
+    more_threatened: str | None      # "MEX", "USA" or None (no comparison or a tie)
+    p: float                         # P(more_threatened is the more threatened) under the specification
+    changes: tuple[Change, ...]      # every single change that flips the year, smallest first
+
+    @property
+    def flips(self) -> bool:
+        return bool(self.changes)
+
+    def sentence(self) -> str:
+        if self.more_threatened is None:
+            return f"In {self.year}, the two states cannot be compared, so there is no verdict to flip."
+        other = "USA" if self.more_threatened == "MEX" else "MEX"
+        head = (f"In {self.year}, {STATE_NAMES[self.more_threatened]} sovereignty is the more threatened "
+                f"(P = {self.p:.2f})")
+        if not self.changes:
+            return f"{head}; no single change within the stated ranges flips it."
+        best = self.changes[0]
+        text = (f"{head}; the smallest change that makes {STATE_NAMES[other]} the more threatened is "
+                f"{best.phrase()}, giving P = {best.p_other:.2f}.")
+        if len(self.changes) > 1:
+            others = "; ".join(c.phrase() for c in self.changes[1:4])
+            more = f" and {len(self.changes) - 4} more" if len(self.changes) > 4 else ""
+            text += f" Other single changes that flip it: {others}{more}."
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        best = self.changes[0].to_json() if self.changes else None
+        return {"year": self.year, "flips": self.flips, "change": self.sentence(),
+                "more_threatened": self.more_threatened, "p": self.p, "smallest": best,
+                "alternatives": [c.to_json() for c in self.changes[1:]]}
+
+
+def _number(value: float | str) -> str:
+    if isinstance(value, str):
+        return value
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def _p_pair(overall: np.ndarray) -> np.ndarray:
+    """(2, Y): P(MEX more), P(USA more)."""
+    return np.array(compare_overall(overall)[:2])
+
+
+def _weighted_overall(kind_scores: np.ndarray, weights: np.ndarray, across: np.ndarray) -> np.ndarray:
+    return np.stack([_combine(kind_scores[:, s], weights, across) for s in range(2)], axis=1)
+
+
+def _move_weight(weights: np.ndarray, k: int, t: float) -> np.ndarray:
+    """Kind ``k`` weighs ``t``; the others share ``1 − t`` in their current proportions (equally if all 0)."""
+    others = np.delete(np.arange(weights.shape[1]), k)
+    rest = weights[:, others]
+    total = rest.sum(axis=1, keepdims=True)
+    share = np.where(total > 0, rest / np.where(total > 0, total, 1.0), 1.0 / others.size)
+    moved = np.empty_like(weights)
+    moved[:, k] = t
+    moved[:, others] = (1.0 - t) * share
+    return moved
+
+
+def flip_analysis(space: Space, *, n_draws: int = 200, seed: int = 0) -> list[YearFlip]:
+    """For each year, every single change within the stated ranges that flips the verdict, smallest first.
+
+    Uses ``n_draws`` posterior draws (evenly spaced through the cached draws) with kind weights and reference
+    points drawn once under the space's base specification and held fixed across the changes.
+    """
+    layout, spec = space.layout, space.base
+    draw = np.unique(np.linspace(0, space.n_draws - 1, min(n_draws, space.n_draws)).round().astype(int))
+    base_rows = spec_rows(spec, layout, draw, np.random.default_rng([seed, 13]))
+    kind_scores, overall = evaluate(space.values, space.runs, layout, base_rows)
+    base_p = _p_pair(overall)
+    n_years = space.years.size
+    found: list[list[Change]] = [[] for _ in range(n_years)]
+    leader = np.where(base_p[0] > base_p[1], 0, np.where(base_p[1] > base_p[0], 1, -1))
+
+    def record(changes_p: np.ndarray, make: Any) -> None:
+        """``changes_p`` (2, Y) after a change; ``make(j, p_other)`` builds the Change for year j."""
+        for j in range(n_years):
+            if leader[j] >= 0 and changes_p[1 - leader[j], j] >= 0.5:
+                found[j].append(make(j, float(changes_p[1 - leader[j], j])))
+
+    _weight_changes(space, kind_scores, base_rows, leader, found)
+    _reference_changes(space, base_rows, leader, found)
+
+    # discrete switches, evaluated in one batch
+    batch: list[tuple[Rows, Change]] = []
+    n_rows = len(base_rows)
+    for i, indicator in enumerate(layout.ids):
+        if base_rows.include[0, i]:
+            include = base_rows.include.copy()
+            include[:, i] = False
+            batch.append((replace(base_rows, include=include),
+                          Change(layout.labels[i], "exclude", indicator, "=", "left out", "included", 1.0, 0.0)))
+    switches = (("normalisation", "normalisation", NORMALISATIONS), ("within", "aggregation within kinds", AGGREGATIONS),
+                ("across", "aggregation across kinds", AGGREGATIONS),
+                ("carry", "carry-forward cap", [f"{n} years" for n in range(MAX_CARRY_FORWARD_YEARS + 1)]))
+    for field, words, levels in switches:
+        current = int(getattr(base_rows, field)[0])
+        for level, name in enumerate(levels):
+            if level != current:
+                batch.append((replace(base_rows, **{field: np.full(n_rows, level)}),
+                              Change(words, "carry_forward" if field == "carry" else field, "", "=", name,
+                                     levels[current], 1.0, 0.0)))
+    for v in range(1, space.values.shape[0]):
+        batch.append((replace(base_rows, variant=np.full(n_rows, v)),
+                      Change("decay half-life", "decay", "", "=", f"{space.half_lives[v]:g} years",
+                             f"{space.half_lives[0]:g} years", 1.0, 0.0)))
+    if batch:
+        stacked = _concat([rows for rows, _ in batch])
+        _, outcome = evaluate(space.values, space.runs, layout, stacked)
+        for b, (_, change) in enumerate(batch):
+            p = _p_pair(outcome[b * n_rows:(b + 1) * n_rows])
+            record(p, lambda j, p_other, change=change: replace(change, p_other=p_other))
+
+    results = []
+    for j, year in enumerate(space.years):
+        state = None if leader[j] < 0 else ("MEX", "USA")[leader[j]]
+        p = float(base_p[leader[j], j]) if leader[j] >= 0 else float("nan")
+        ordered = sorted(found[j], key=lambda c: (c.distance, -c.p_other))
+        results.append(YearFlip(int(year), state, p, tuple(ordered)))
+    return results
+
+
+def _concat(rows: list[Rows]) -> Rows:
+    def join(name: str) -> np.ndarray | None:
+        values = [getattr(r, name) for r in rows]
+        if values[0] is None:
+            return None
+        if name in ("indicator_weight", "concept_weight") and values[0].ndim == 1:
+            return values[0]
+        return np.concatenate([np.broadcast_to(v, values[0].shape) if v.ndim == values[0].ndim else v
+                               for v in values])
+    variants = [r.variant if r.variant is not None else np.zeros(len(r), int) for r in rows]
+    joined = {name: join(name) for name in Rows.__dataclass_fields__ if name != "variant"}
+    return Rows(**joined, variant=np.concatenate(variants))
+
+
+def _weight_changes(space: Space, kind_scores: np.ndarray, rows: Rows, leader: np.ndarray,
+                    found: list[list[Change]]) -> None:
+    """Scan each kind's weight over [0, 1] on the cached kind scores; bisect each year's threshold."""
+    fixed = space.base.kinds.fixed_weights()
+    alpha = np.array(space.base.kinds.alpha())
+    grid = np.linspace(0.0, 1.0, WEIGHT_GRID)
+    for k, kind in enumerate(KIND_ORDER):
+        default = fixed[k] if fixed is not None else float(rows.kind_weight[:, k].mean() if space.base.kinds.per_concept
+                                                           else alpha[k] / alpha.sum())
+        p_of = lambda t: _p_pair(_weighted_overall(kind_scores, _move_weight(rows.kind_weight, k, t), rows.across))  # noqa: E731
+        scanned = np.array([p_of(t) for t in grid])                              # (G, 2, Y)
+        for j in range(space.years.size):
+            if leader[j] < 0:
+                continue
+            other = 1 - leader[j]
+            flipping = scanned[:, other, j] >= 0.5
+            if not flipping.any():
+                continue
+            g = int(np.argmin(np.where(flipping, np.abs(grid - default), np.inf)))
+            t_flip = grid[g]
+            # the nearest non-flipping grid point towards the default brackets the threshold
+            step = -1 if t_flip > default else 1
+            neighbour = g + step
+            if 0 <= neighbour < grid.size and not flipping[neighbour]:
+                inside, outside = t_flip, grid[neighbour]
+                for _ in range(_BISECTIONS):
+                    middle = 0.5 * (inside + outside)
+                    if p_of(middle)[other, j] >= 0.5:
+                        inside = middle
+                    else:
+                        outside = middle
+                t_flip = inside
+            p_other = float(p_of(t_flip)[other, j])
+            operator = ">=" if t_flip > default else "<="
+            found[j].append(Change(f"weight on {kind.replace('_', ' ')}", "kind_weight", kind, operator,
+                                   float(t_flip), float(default), float(abs(t_flip - default)), p_other))
+
+
+def _reference_changes(space: Space, rows: Rows, leader: np.ndarray, found: list[list[Change]]) -> None:
+    """Fix one indicator's reference point at log-spaced values across its range (ratio normalisation only)."""
+    layout = space.layout
+    if (rows.normalisation != NORMALISATIONS.index("ratio")).any():
+        return
+    batch, meta = [], []
+    for i in range(layout.n):
+        low, high, central = layout.reference_low[i], layout.reference_high[i], layout.reference[i]
+        if not (np.isfinite(low) and np.isfinite(high) and low > 0 and high > low) or not rows.include[0, i]:
+            continue
+        for value in np.geomspace(low, high, REFERENCE_GRID):
+            reference = rows.reference.copy()
+            reference[:, i] = value
+            batch.append(replace(rows, reference=reference))
+            distance = abs(np.log(value / central)) / np.log(high / low)
+            meta.append((i, float(value), float(central), float(distance)))
+    if not batch:
+        return
+    n_rows = len(rows)
+    _, outcome = evaluate(space.values, space.runs, layout, _concat(batch))
+    best: dict[tuple[int, int], Change] = {}
+    for b, (i, value, central, distance) in enumerate(meta):
+        p = _p_pair(outcome[b * n_rows:(b + 1) * n_rows])
+        for j in range(space.years.size):
+            if leader[j] < 0 or p[1 - leader[j], j] < 0.5:
+                continue
+            unit = layout.units[i]
+            change = Change(f"reference point of {layout.labels[i]} [{unit}]", "reference", layout.ids[i],
+                            ">=" if value > central else "<=", value, central, distance, float(p[1 - leader[j], j]))
+            if (i, j) not in best or distance < best[(i, j)].distance:
+                best[(i, j)] = change
+    for (i, j), change in best.items():
+        found[j].append(change)

@@ -1,0 +1,70 @@
+"""The flip search on hand-built ledgers whose flip points are known analytically."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ironriver.sovereignty.flip import flip_analysis
+from ironriver.sovereignty.sensitivity import space_of
+from ironriver.sovereignty.specification import Specification
+from synthetic_draws import make_draws, two_kind_draws
+
+EQUAL = {"weights": {"domestic": 0.25, "interdependence": 0.25, "westphalian": 0.25, "international_legal": 0.25}}
+
+
+def _flips(draws, **spec):
+    base = Specification.from_dict({"name": "t", "reference": {"choice": "central"}, **spec})
+    return flip_analysis(space_of([draws], base, half_lives=[25.0]), n_draws=50)
+
+
+def test_the_weight_that_flips_two_kinds_is_found_analytically():
+    """MEX: domestic 0.8, interdependence 0.2; USA: 0.3 and 0.6. Only these two kinds are compared.
+
+    With interdependence weight t and the other three sharing 1 − t equally, domestic weighs (1 − t)/3; the gap
+    [0.5 (1 − t)/3 − 0.4 t] / [t + (1 − t)/3] is zero at t = 0.5 / 1.7 = 0.2941. Mexico leads at t = 0.25.
+    """
+    result = _flips(two_kind_draws(), kinds=EQUAL)[0]
+    assert result.more_threatened == "MEX" and result.p == 1.0
+    weight = next(c for c in result.changes if c.input == "weight on interdependence")
+    assert weight.operator == ">=" and weight.value == pytest.approx(0.5 / 1.7, abs=1e-3)
+    assert weight.default == 0.25 and weight.distance == pytest.approx(0.5 / 1.7 - 0.25, abs=1e-3)
+    # domestic's own weight: gap [0.5 t − 0.4 (1 − t)/3] = 0 at t = 0.4/1.9 = 0.2105, below the default
+    domestic = next(c for c in result.changes if c.input == "weight on domestic")
+    assert domestic.operator == "<=" and domestic.value == pytest.approx(0.4 / 1.9, abs=1e-3)
+    # the smallest change is the domestic weight (0.039 from 0.25), then interdependence (0.044)
+    assert result.changes[0] is domestic
+    assert "weight on domestic ≤ 0.21" in result.sentence()
+    # leaving out either domestic indicator leaves interdependence alone: the USA leads
+    assert {"us_dom", "mx_dom"} <= {c.target for c in result.changes if c.kind == "exclude"}
+    # weakest link across kinds: 0.8 vs 0.6, Mexico still leads; geometric: 0.4 vs 0.42, USA leads
+    across = {c.value for c in result.changes if c.kind == "across"}
+    assert across == {"geometric"}
+
+
+def test_a_reference_point_that_flips_is_found_within_its_range():
+    """One concept; MEX value 2 (reference 1 fixed), USA value 1 with reference r in [0.25, 4].
+
+    MEX threat 2/3; USA threat 1/(1 + r) exceeds it for r < 0.5: the flip is 'USA reference ≤ 0.5'.
+    The scan is log-spaced in 9 steps over [0.25, 4] (0.25, 0.35, 0.5, …) so it finds r = 0.35 < 0.5.
+    """
+    rows = [{"id": "mx", "state": "MEX", "kind": "domestic", "concept": "c", "reference": 1.0},
+            {"id": "us", "state": "USA", "kind": "domestic", "concept": "d", "reference": 1.0,
+             "reference_low": 0.25, "reference_high": 4.0}]
+    result = _flips(make_draws(rows, np.array([[2.0], [1.0]])), kinds={"weights": {"domestic": 1.0}})[0]
+    reference = next(c for c in result.changes if c.kind == "reference")
+    assert reference.target == "us" and reference.operator == "<="
+    assert 0.25 <= reference.value < 0.5 and reference.value == pytest.approx(0.25 * np.sqrt(2), rel=1e-9)
+
+
+def test_no_change_flips_a_verdict_that_holds_under_every_choice():
+    rows = [{"id": f"{s}_{k}", "state": s, "kind": k, "concept": k, "reference": 1.0}
+            for k in ("domestic", "westphalian") for s in ("MEX", "USA")]
+    # each state measured twice on one scale; MEX highest on both kinds in every year, and its rank, min-max
+    # and ratio threats dominate: leaving out either MEX indicator removes a kind for both states
+    values = np.array([[9.0, 9.5], [0.0, 0.0], [9.0, 9.5], [0.0, 0.0]])
+    flips = _flips(make_draws(rows, values), kinds={"concentration": 1.0})
+    for flip in flips:
+        assert flip.more_threatened == "MEX" and not flip.flips
+        assert flip.sentence().endswith("no single change within the stated ranges flips it.")
+        assert flip.to_json()["flips"] is False
