@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ironriver.sovereignty.flip import flip_analysis
+from ironriver.sovereignty.flip import REFERENCE_GRID, flip_analysis
 from ironriver.sovereignty.sensitivity import space_of
 from ironriver.sovereignty.specification import Specification
 from synthetic_draws import make_draws, two_kind_draws
@@ -46,7 +46,7 @@ def test_a_reference_point_that_flips_is_found_within_its_range():
     """One concept; MEX value 2 (reference 1 fixed), USA value 1 with reference r in [0.25, 4].
 
     MEX threat 2/3; USA threat 1/(1 + r) exceeds it for r < 0.5: the flip is 'USA reference ≤ 0.5'.
-    The scan is log-spaced in 9 steps over [0.25, 4] (0.25, 0.35, 0.5, …) so it finds r = 0.35 < 0.5.
+    The scan is log-spaced over [0.25, 4]; it finds the grid value below 0.5 nearest the central 1.
     """
     rows = [{"id": "mx", "state": "MEX", "kind": "domestic", "concept": "c", "reference": 1.0},
             {"id": "us", "state": "USA", "kind": "domestic", "concept": "d", "reference": 1.0,
@@ -54,7 +54,10 @@ def test_a_reference_point_that_flips_is_found_within_its_range():
     result = _flips(make_draws(rows, np.array([[2.0], [1.0]])), kinds={"weights": {"domestic": 1.0}})[0]
     reference = next(c for c in result.changes if c.kind == "reference")
     assert reference.target == "us" and reference.operator == "<="
-    assert 0.25 <= reference.value < 0.5 and reference.value == pytest.approx(0.25 * np.sqrt(2), rel=1e-9)
+    expected = max(v for v in np.geomspace(0.25, 4.0, REFERENCE_GRID) if v < 0.5)
+    assert reference.value == pytest.approx(expected, rel=1e-9)
+    assert reference.distance == pytest.approx(np.log(1 / expected) / np.log(16), rel=1e-9)
+    assert not any(c.kind == "reference" and c.target == "mx" for c in result.changes)   # fixed: no range
 
 
 def test_no_change_flips_a_verdict_that_holds_under_every_choice():

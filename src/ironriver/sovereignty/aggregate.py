@@ -160,21 +160,22 @@ class Rows:
 
 def _combine(x: np.ndarray, w: np.ndarray, method: np.ndarray) -> np.ndarray:
     """Combine components ``x`` (R, N, Y) with weights ``w`` (R, N) by ``method`` (R,) per row; NaN = missing."""
-    ok = ~np.isnan(x) & (w[:, :, None] > 0)
-    wy = np.where(ok, w[:, :, None], 0.0)
-    mass = wy.sum(axis=1)
-    xf = np.where(ok, x, 0.0)
     out = np.full((x.shape[0], x.shape[2]), np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if (method == 0).any():
-            out = np.where((method == 0)[:, None], (wy * xf).sum(axis=1) / mass, out)
-        if (method == 1).any():
-            logs = np.where(ok, np.log(np.where(ok, x, 1.0)), 0.0)
-            geo = np.exp((wy * logs).sum(axis=1) / mass)
-            out = np.where((method == 1)[:, None], geo, out)
-        if (method == 2).any():
-            out = np.where((method == 2)[:, None], np.where(ok, x, -np.inf).max(axis=1), out)
-    return np.where(mass > 0, out, np.nan)
+    for level in np.unique(method):
+        rows = method == level
+        xs, ws = (x, w) if rows.all() else (x[rows], w[rows])
+        ok = ~np.isnan(xs) & (ws[:, :, None] > 0)
+        wy = np.where(ok, ws[:, :, None], 0.0)
+        mass = wy.sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if level == 0:
+                value = (wy * np.where(ok, xs, 0.0)).sum(axis=1) / mass
+            elif level == 1:
+                value = np.exp((wy * np.log(np.where(ok, xs, 1.0))).sum(axis=1) / mass)
+            else:
+                value = np.where(ok, xs, -np.inf).max(axis=1)
+        out[rows] = np.where(mass > 0, value, np.nan)
+    return out
 
 
 def _normalise(x: np.ndarray, reference: np.ndarray, method: np.ndarray, layout: Layout) -> np.ndarray:
@@ -203,8 +204,8 @@ def _normalise(x: np.ndarray, reference: np.ndarray, method: np.ndarray, layout:
             else:
                 ranks = stats.rankdata(block, axis=1, nan_policy="omit")
                 count = (~np.isnan(block)).sum(axis=1, keepdims=True)
-                distinct = np.nanmax(block, axis=1, keepdims=True) > np.nanmin(block, axis=1, keepdims=True) \
-                    if block.shape[1] else np.zeros((block.shape[0], 1), bool)
+                distinct = (np.where(np.isnan(block), -np.inf, block).max(axis=1, keepdims=True)
+                            > np.where(np.isnan(block), np.inf, block).min(axis=1, keepdims=True))
                 with np.errstate(invalid="ignore", divide="ignore"):
                     scaled = np.where((count > 1) & distinct, (ranks - 1.0) / (count - 1.0), np.nan)
             flip = layout.lower_is_worse[members]
@@ -244,9 +245,11 @@ def _evaluate_block(values: np.ndarray, runs: np.ndarray, layout: Layout, rows: 
     membership = np.zeros((layout.n, n_cells))
     membership[np.arange(layout.n), layout.cells] = 1.0
     weighted = np.where(available, threats, 0.0) * iw[:, :, None]
-    mass = np.einsum("riy,ic->rcy", available * iw[:, :, None], membership)
+    # Σ over the indicators of each cell, as one matrix product over (R, Y, I) @ (I, cells)
+    mass = (available * iw[:, :, None]).transpose(0, 2, 1) @ membership
+    total = weighted.transpose(0, 2, 1) @ membership
     with np.errstate(invalid="ignore", divide="ignore"):
-        cell_scores = np.where(mass > 0, np.einsum("riy,ic->rcy", weighted, membership) / mass, np.nan)
+        cell_scores = np.where(mass > 0, total / mass, np.nan).transpose(0, 2, 1)
 
     cw = np.ones(len(layout.concepts)) if rows.concept_weight is None else rows.concept_weight
     cw = np.broadcast_to(cw, (n_rows, len(layout.concepts)))[:, layout.cell_concept]   # (R, n_cells)

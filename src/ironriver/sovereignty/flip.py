@@ -25,15 +25,15 @@ from typing import Any
 
 import numpy as np
 
-from ironriver.sovereignty.aggregate import Rows, _combine, compare_overall, evaluate, spec_rows
+from ironriver.sovereignty.aggregate import TIE_TOLERANCE, Rows, _combine, compare_overall, evaluate, spec_rows
 from ironriver.sovereignty.sensitivity import Space
 from ironriver.sovereignty.specification import AGGREGATIONS, KIND_ORDER, MAX_CARRY_FORWARD_YEARS, NORMALISATIONS
 
 __all__ = ["Change", "YearFlip", "flip_analysis", "WEIGHT_GRID", "REFERENCE_GRID"]
 
-WEIGHT_GRID = 101
+WEIGHT_GRID = 21
 """Kind-weight values scanned on [0, 1] before bisection."""
-REFERENCE_GRID = 9
+REFERENCE_GRID = 7
 """Reference-point values scanned (log-spaced) across each indicator's range."""
 _BISECTIONS = 14
 STATE_NAMES = {"MEX": "Mexico's", "USA": "the USA's"}
@@ -213,74 +213,111 @@ def _concat(rows: list[Rows]) -> Rows:
     return Rows(**joined, variant=np.concatenate(variants))
 
 
+def _p_batch(overall: np.ndarray) -> np.ndarray:
+    """P(MEX more), P(USA more) ``(G, 2, Y)`` for overall scores of G settings ``(G, R, 2, Y)``."""
+    gap = overall[:, :, 0] - overall[:, :, 1]
+    ok = ~np.isnan(gap)
+    n = ok.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.stack([np.where(n > 0, (ok & (gap > TIE_TOLERANCE)).sum(axis=1) / n, np.nan),
+                         np.where(n > 0, (ok & (gap < -TIE_TOLERANCE)).sum(axis=1) / n, np.nan)], axis=1)
+
+
+def _p_at_weights(kind_scores: np.ndarray, rows: Rows, k: int, values: np.ndarray) -> np.ndarray:
+    """P pairs ``(G, 2, Y)`` with kind ``k``'s weight set to each of ``values`` (G,) in every row."""
+    n_rows, n_values = len(rows), values.size
+    weights = np.concatenate([_move_weight(rows.kind_weight, k, t) for t in values])
+    tiled = np.broadcast_to(kind_scores, (n_values, *kind_scores.shape)).reshape(-1, *kind_scores.shape[1:])
+    across = np.tile(rows.across, n_values)
+    overall = _weighted_overall(tiled, weights, across)
+    return _p_batch(overall.reshape(n_values, n_rows, *overall.shape[1:]))
+
+
 def _weight_changes(space: Space, kind_scores: np.ndarray, rows: Rows, leader: np.ndarray,
                     found: list[list[Change]]) -> None:
     """Scan each kind's weight over [0, 1] on the cached kind scores; bisect each year's threshold."""
     fixed = space.base.kinds.fixed_weights()
     alpha = np.array(space.base.kinds.alpha())
     grid = np.linspace(0.0, 1.0, WEIGHT_GRID)
+    years = np.arange(space.years.size)
     for k, kind in enumerate(KIND_ORDER):
-        default = fixed[k] if fixed is not None else float(rows.kind_weight[:, k].mean() if space.base.kinds.per_concept
-                                                           else alpha[k] / alpha.sum())
-        p_of = lambda t: _p_pair(_weighted_overall(kind_scores, _move_weight(rows.kind_weight, k, t), rows.across))  # noqa: E731
-        scanned = np.array([p_of(t) for t in grid])                              # (G, 2, Y)
-        for j in range(space.years.size):
-            if leader[j] < 0:
-                continue
-            other = 1 - leader[j]
-            flipping = scanned[:, other, j] >= 0.5
-            if not flipping.any():
-                continue
-            g = int(np.argmin(np.where(flipping, np.abs(grid - default), np.inf)))
-            t_flip = grid[g]
-            # the nearest non-flipping grid point towards the default brackets the threshold
-            step = -1 if t_flip > default else 1
-            neighbour = g + step
-            if 0 <= neighbour < grid.size and not flipping[neighbour]:
-                inside, outside = t_flip, grid[neighbour]
-                for _ in range(_BISECTIONS):
-                    middle = 0.5 * (inside + outside)
-                    if p_of(middle)[other, j] >= 0.5:
-                        inside = middle
-                    else:
-                        outside = middle
-                t_flip = inside
-            p_other = float(p_of(t_flip)[other, j])
-            operator = ">=" if t_flip > default else "<="
-            found[j].append(Change(f"weight on {kind.replace('_', ' ')}", "kind_weight", kind, operator,
-                                   float(t_flip), float(default), float(abs(t_flip - default)), p_other))
+        if fixed is not None:
+            default = fixed[k]
+        elif space.base.kinds.per_concept:
+            default = float(rows.kind_weight[0, k])
+        else:
+            default = float(alpha[k] / alpha.sum())
+        scanned = _p_at_weights(kind_scores, rows, k, grid)                              # (G, 2, Y)
+        other = np.where(leader >= 0, 1 - leader, 0)
+        flipping = (scanned[:, other, years] >= 0.5) & (leader >= 0)[None, :]          # (G, Y)
+        live = np.flatnonzero(flipping.any(axis=0))
+        if live.size == 0:
+            continue
+        nearest = np.argmin(np.where(flipping[:, live], np.abs(grid - default)[:, None], np.inf), axis=0)
+        inside = grid[nearest]
+        neighbour = nearest + np.where(inside > default, -1, 1)
+        valid = (neighbour >= 0) & (neighbour < grid.size)
+        neighbour = np.clip(neighbour, 0, grid.size - 1)
+        bracketed = valid & ~flipping[neighbour, live]
+        outside = np.where(bracketed, grid[neighbour], inside)
+        for _ in range(_BISECTIONS):                 # all years at once: one evaluation per step
+            middle = 0.5 * (inside + outside)
+            p = _p_at_weights(kind_scores, rows, k, middle)                               # (J, 2, Y)
+            hit = p[np.arange(live.size), other[live], live] >= 0.5
+            inside = np.where(bracketed & hit, middle, inside)
+            outside = np.where(bracketed & ~hit, middle, outside)
+        final = _p_at_weights(kind_scores, rows, k, inside)[np.arange(live.size), other[live], live]
+        for n, j in enumerate(live):
+            t_flip = float(inside[n])
+            found[j].append(Change(f"weight on {kind.replace('_', ' ')}", "kind_weight", kind,
+                                   ">=" if t_flip > default else "<=", t_flip, float(default),
+                                   float(abs(t_flip - default)), float(final[n])))
 
 
 def _reference_changes(space: Space, rows: Rows, leader: np.ndarray, found: list[list[Change]]) -> None:
-    """Fix one indicator's reference point at log-spaced values across its range (ratio normalisation only)."""
+    """Fix one indicator's reference point across its range (ratio normalisation only).
+
+    A threat x / (x + r) falls as r rises and every aggregation is monotone in each threat, so P(other state
+    more) is monotone in each reference point: if neither end of the range flips a year, no value inside
+    does. The ends are tried first; only indicators whose ends flip some year are scanned on the grid.
+    """
     layout = space.layout
     if (rows.normalisation != NORMALISATIONS.index("ratio")).any():
         return
-    batch, meta = [], []
-    for i in range(layout.n):
-        low, high, central = layout.reference_low[i], layout.reference_high[i], layout.reference[i]
-        if not (np.isfinite(low) and np.isfinite(high) and low > 0 and high > low) or not rows.include[0, i]:
-            continue
-        for value in np.geomspace(low, high, REFERENCE_GRID):
-            reference = rows.reference.copy()
-            reference[:, i] = value
-            batch.append(replace(rows, reference=reference))
-            distance = abs(np.log(value / central)) / np.log(high / low)
-            meta.append((i, float(value), float(central), float(distance)))
-    if not batch:
-        return
-    n_rows = len(rows)
-    _, outcome = evaluate(space.values, space.runs, layout, _concat(batch))
+    candidates = [i for i in range(layout.n) if rows.include[0, i] and np.isfinite(layout.reference_low[i])
+                  and np.isfinite(layout.reference_high[i]) and 0 < layout.reference_low[i] < layout.reference_high[i]]
+    ends = [(i, value) for i in candidates for value in (layout.reference_low[i], layout.reference_high[i])]
+    flipping = {i for i, _, p in _scan_references(space, rows, ends)
+                if any(leader[j] >= 0 and p[1 - leader[j], j] >= 0.5 for j in range(space.years.size))}
+    grid = [(i, value) for i in sorted(flipping)
+            for value in np.geomspace(layout.reference_low[i], layout.reference_high[i], REFERENCE_GRID)]
     best: dict[tuple[int, int], Change] = {}
-    for b, (i, value, central, distance) in enumerate(meta):
-        p = _p_pair(outcome[b * n_rows:(b + 1) * n_rows])
+    for i, value, p in _scan_references(space, rows, grid):
+        central, low, high = layout.reference[i], layout.reference_low[i], layout.reference_high[i]
+        distance = abs(np.log(value / central)) / np.log(high / low)
+        if distance < 1e-9:
+            continue          # pinning the reference at its central value is not a move
         for j in range(space.years.size):
             if leader[j] < 0 or p[1 - leader[j], j] < 0.5:
                 continue
-            unit = layout.units[i]
-            change = Change(f"reference point of {layout.labels[i]} [{unit}]", "reference", layout.ids[i],
-                            ">=" if value > central else "<=", value, central, distance, float(p[1 - leader[j], j]))
+            change = Change(f"reference point of {layout.labels[i]} [{layout.units[i]}]", "reference",
+                            layout.ids[i], ">=" if value > central else "<=", float(value), float(central),
+                            float(distance), float(p[1 - leader[j], j]))
             if (i, j) not in best or distance < best[(i, j)].distance:
                 best[(i, j)] = change
-    for (i, j), change in best.items():
+    for (_, j), change in best.items():
         found[j].append(change)
+
+
+def _scan_references(space: Space, rows: Rows, settings: list[tuple[int, float]]) -> list[tuple[int, float, np.ndarray]]:
+    """(indicator, value, P pair (2, Y)) with indicator ``i``'s reference point fixed at ``value`` in every row."""
+    if not settings:
+        return []
+    batch = []
+    for i, value in settings:
+        reference = rows.reference.copy()
+        reference[:, i] = value
+        batch.append(replace(rows, reference=reference))
+    n_rows = len(rows)
+    _, outcome = evaluate(space.values, space.runs, space.layout, _concat(batch))
+    return [(i, float(value), _p_pair(outcome[b * n_rows:(b + 1) * n_rows])) for b, (i, value) in enumerate(settings)]
