@@ -52,3 +52,19 @@ def two_kind_draws(n_years: int = 3) -> Draws:
         r["reference"] = 1.0
     values = np.array([[4.0], [3 / 7], [0.25], [1.5]]) * np.ones((1, n_years))
     return make_draws(rows, values)
+
+
+def perspective_draws(n_years: int = 3) -> Draws:
+    """Draws with every concept the shipped perspectives name, measured for both states (values 0.5–4)."""
+    from ironriver.sovereignty.specification import shipped_specifications, load_specification
+
+    concepts = sorted({c for path in shipped_specifications().values()
+                       for c in load_specification(path).concepts.weights})
+    kinds = ("domestic", "interdependence", "westphalian", "international_legal")
+    rows, values = [], []
+    for n, concept in enumerate(concepts):
+        for s, state in enumerate(("MEX", "USA")):
+            rows.append({"id": f"{state.lower()}_{concept}", "state": state, "kind": kinds[n % 4],
+                         "concept": concept, "reference": 1.0, "reference_low": 0.5, "reference_high": 2.0})
+            values.append([0.5 + ((3 * n + 5 * s + j) % 8) / 2 for j in range(n_years)])
+    return make_draws(rows, np.array(values))

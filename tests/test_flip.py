@@ -8,7 +8,7 @@ import pytest
 from ironriver.sovereignty.flip import REFERENCE_GRID, flip_analysis
 from ironriver.sovereignty.sensitivity import space_of
 from ironriver.sovereignty.specification import Specification
-from synthetic_draws import make_draws, two_kind_draws
+from synthetic_draws import make_draws, perspective_draws, two_kind_draws
 
 EQUAL = {"weights": {"domestic": 0.25, "interdependence": 0.25, "westphalian": 0.25, "international_legal": 0.25}}
 
@@ -71,3 +71,24 @@ def test_no_change_flips_a_verdict_that_holds_under_every_choice():
         assert flip.more_threatened == "MEX" and not flip.flips
         assert flip.sentence().endswith("no single change within the stated ranges flips it.")
         assert flip.to_json()["flips"] is False
+
+
+def test_contest_gathers_every_section_as_json():
+    import json
+
+    from ironriver.sovereignty.contest import contest
+
+    draws = perspective_draws()
+    result = contest([draws], [25.0], sobol_base=64, n_specifications=16)
+    out = result.to_json_dict()
+    json.dumps(out, allow_nan=False)
+    assert {p["name"] for p in out["specifications"]} >= {"neutral", "border_realist", "essay", "equal_concepts"}
+    assert all(p["file"] == f"specs/{p['name']}.toml" for p in out["specifications"])
+    assert [f["year"] for f in out["flip"]] == [2000, 2001, 2002]
+    assert all(isinstance(f["change"], str) and isinstance(f["flips"], bool) for f in out["flip"])
+    assert {"year", "group", "S1", "ST", "ST_low", "ST_high"} <= set(out["sensitivity"][0])
+    assert result.drivers(2000).shape[0] == 3
+    # all weight on interdependence gives a different P than the default
+    only = Specification.from_dict({"name": "only", "kinds": {"weights": {"interdependence": 1.0}}})
+    assert contest([draws], [25.0], only, sobol_base=64, n_specifications=16).scores.p_mex_more[0] \
+        != result.scores.p_mex_more[0]

@@ -136,7 +136,7 @@ def _move_weight(weights: np.ndarray, k: int, t: float) -> np.ndarray:
     return moved
 
 
-def flip_analysis(space: Space, *, n_draws: int = 200, seed: int = 0) -> list[YearFlip]:
+def flip_analysis(space: Space, *, n_draws: int = 100, seed: int = 0) -> list[YearFlip]:
     """For each year, every single change within the stated ranges that flips the verdict, smallest first.
 
     Uses ``n_draws`` posterior draws (evenly spaced through the cached draws) with kind weights and reference

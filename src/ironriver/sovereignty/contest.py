@@ -1,0 +1,155 @@
+"""A contestable verdict: the verdict under a chosen specification, under every shipped perspective, over all
+specifications, what drives it and what would flip it — from cached indicator draws, in one call.
+
+:func:`contest` takes the indicator draws the ledger built (at the central decay half-life, plus the same draws
+rebuilt at the low and high ends of its range, which only re-aggregates cached model outputs) and returns a
+:class:`Contest`: P(MEX more) by year under the specification, under each shipped perspective
+(:func:`~ironriver.sovereignty.specification.shipped_specifications`), over sampled specifications (with the
+share under which each state is the more threatened and a sentence on robustness), the Sobol indices of the
+score gap per year (:mod:`~ironriver.sovereignty.sensitivity`) and the flip analysis per year
+(:mod:`~ironriver.sovereignty.flip`). :meth:`Contest.to_json_dict` gives the ``assess --json`` sections
+``specifications``, ``specification_uncertainty``, ``sensitivity`` and ``flip``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ironriver.sovereignty.aggregate import DrawsLike, Scores, aggregate
+from ironriver.sovereignty.flip import YearFlip, flip_analysis
+from ironriver.sovereignty.sensitivity import (
+    SpecificationUncertainty,
+    sobol_analysis,
+    space_of,
+    specification_uncertainty,
+)
+from ironriver.sovereignty.specification import Specification, load_specification, shipped_specifications
+
+__all__ = ["Contest", "contest", "SOBOL_BASE", "SOBOL_RESAMPLES"]
+
+SOBOL_BASE = 256
+"""Saltelli base sample: the model is re-aggregated SOBOL_BASE × (groups + 2) times (≈ 3,300 for 11 groups)."""
+SOBOL_RESAMPLES = 100
+"""Bootstrap resamples behind each Sobol interval."""
+
+
+def _finite(value: float) -> float | None:
+    return None if value is None or not math.isfinite(float(value)) else float(value)
+
+
+@dataclass(frozen=True)
+class Contest:
+    """Everything :func:`contest` found; see the module docstring."""
+
+    years: np.ndarray
+    specification: Specification
+    specification_file: str
+    scores: Scores
+    perspectives: tuple[dict[str, Any], ...]
+    uncertainty: SpecificationUncertainty
+    sensitivity: pd.DataFrame
+    flips: tuple[YearFlip, ...]
+    headline_year: int
+
+    def flip(self, year: int) -> YearFlip:
+        return next(f for f in self.flips if f.year == year)
+
+    def drivers(self, year: int, n: int = 3) -> pd.DataFrame:
+        """The ``n`` groups with the largest total Sobol index in ``year``."""
+        table = self.sensitivity[self.sensitivity.year == year]
+        return table.nlargest(n, "ST")
+
+    def robustness(self) -> str:
+        """The headline year's robustness sentence."""
+        return self.uncertainty.sentence(self.headline_year)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        by_year = lambda values: {str(int(y)): _finite(v) for y, v in zip(self.years, values)}  # noqa: E731
+        return {
+            "specification": {"name": self.specification.name, "file": self.specification_file,
+                              "description": self.specification.description,
+                              "p_mex_more": by_year(self.scores.p_mex_more),
+                              "p_usa_more": by_year(self.scores.p_usa_more)},
+            "specifications": list(self.perspectives),
+            "specification_uncertainty": {
+                "n_specifications": self.uncertainty.n_specifications,
+                "draws_per_specification": self.uncertainty.draws_per_specification,
+                "robustness": self.robustness(),
+                "by_year": [{k: (_finite(v) if k != "year" else int(v)) for k, v in row.items()}
+                            for row in self.uncertainty.table().to_dict("records")]},
+            "sensitivity": [{"year": int(r["year"]), "group": r["group"],
+                             **{k: _finite(r[k]) for k in ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")}}
+                            for r in self.sensitivity.to_dict("records")],
+            "flip": [_clean(f.to_json()) for f in self.flips],
+        }
+
+
+def _clean(value: Any) -> Any:
+    """NaN → None throughout (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, float):
+        return _finite(value)
+    return value
+
+
+def _perspective(draws: DrawsLike, spec: Specification, file: str, seed: int) -> dict[str, Any]:
+    scores = aggregate(draws, spec, np.random.default_rng([seed, 17]))
+    return {"name": spec.name, "file": file, "description": spec.description,
+            "p_mex_more": {str(int(y)): _finite(p) for y, p in zip(draws.years, scores.p_mex_more)},
+            "p_usa_more": {str(int(y)): _finite(p) for y, p in zip(draws.years, scores.p_usa_more)}}
+
+
+def contest(variants: Sequence[DrawsLike], half_lives: Sequence[float], specification: Specification | None = None,
+            *, specification_file: str = "specs/neutral.toml", seed: int = 0,
+            rebuild: Callable[[float], DrawsLike] | None = None, sobol_base: int = SOBOL_BASE,
+            n_specifications: int = 128) -> Contest:
+    """The contestable verdict from cached indicator draws.
+
+    Parameters
+    ----------
+    variants : sequence of IndicatorDraws
+        The draws at the central decay half-life first, then the same draws at other half-lives (the Sobol
+        decay group and the flip search switch between them).
+    half_lives : sequence of float
+        The half-life (years) of each variant.
+    specification : Specification, optional
+        The specification of the verdict (default: the shipped neutral one); its Sobol and flip analyses
+        vary every input around it.
+    rebuild : callable, optional
+        ``half_life → IndicatorDraws``, used for a perspective whose decay half-life is not among ``half_lives``.
+    """
+    spec = specification or load_specification()
+    central = variants[0]
+    space = space_of(variants, spec, half_lives)
+    scores = aggregate(central, spec, np.random.default_rng([seed, 17]))
+    cache = {float(h): v for h, v in zip(half_lives, variants)}
+
+    def draws_for(candidate: Specification) -> DrawsLike:
+        wanted = candidate.decay.half_life_years
+        if wanted is None:
+            return central
+        if float(wanted) not in cache:
+            if rebuild is None:
+                return central
+            cache[float(wanted)] = rebuild(float(wanted))
+        return cache[float(wanted)]
+
+    perspectives = tuple(_perspective(draws_for(s), s, f"specs/{name}.toml", seed)
+                         for name, path in shipped_specifications().items()
+                         for s in [load_specification(path)])
+    uncertainty = specification_uncertainty(space, n_specifications=n_specifications, seed=seed)
+    sensitivity = sobol_analysis(space, n_base=sobol_base, n_resamples=SOBOL_RESAMPLES, seed=seed)
+    flips = tuple(flip_analysis(space, seed=seed))
+    comparable = [int(y) for y, p in zip(central.years, scores.p_mex_more) if np.isfinite(p)]
+    headline = max(comparable) if comparable else int(np.max(central.years))
+    return Contest(np.asarray(central.years), spec, specification_file, scores, perspectives, uncertainty,
+                   sensitivity, flips, headline)
