@@ -164,6 +164,43 @@ DATASETS: dict[str, dict] = {
         files={"us_states_from_us_atlas.geojson": {"tabular": False}, "mx_states_from_estatal.geojson": {"tabular": False}},
         left_out={"*.topojson": "the GeoJSON conversions (kept) carry the same state layers; counties are not used"},
     ),
+    "cbp_drug_seizures_fy2023_fy2026": dict(
+        title="CBP drug seizures FY2023–FY2026 (Oct 2025–Apr 2026) and Air and Marine Operations seizures FY2019–FY2026",
+        publisher="US Customs and Border Protection; compiled by Cheeku1820 and N. Timbs",
+        unit_of_analysis="fiscal month × component × area (AMO: branch) × drug", temporal_coverage="FY2019/FY2026",
+        unit="pounds seized; seizure events",
+        source_repository="Cheeku1820/neo4j-docker-demo; ntimbs/CNX_Mapping_Project",
+        files={"nationwide-drugs-fy23-fy26-apr.csv": {}, "amo-drug-seizures-fy19-fy22.csv": {},
+               "amo-drug-seizures-fy23-fy26-dec.csv": {}},
+        left_out={"nationwide-drugs-fy23-fy26-dec.csv": "an older release; the Apr 2026 file kept gives identical "
+                  "FY2023–FY2025 totals"},
+    ),
+    "us_overdose_deaths_cdc": dict(
+        title="US drug overdose deaths (CDC/NCHS): synthetic opioids (T40.4) by state and month, all drugs by state "
+              "and year, national rates by drug type",
+        publisher="National Center for Health Statistics (NCHS), CDC; CDC WONDER; compiled by Data-Science-Link, "
+                  "J. Pan and UCB Stat 159 group 9",
+        unit_of_analysis="US state (or New York City, or the nation) × month or year",
+        temporal_coverage="1999-01/2026-01",
+        unit="deaths; deaths per 100,000 residents",
+        source_repository="Data-Science-Link/fentanyl-awareness; johnpannyc/data-608-final-project-; "
+                          "UCB-stat-159-f25/final-group09",
+        files={"cdc_api_provisional_overdose_counts.csv": {"unit": "deaths (12 months ending the month)"},
+               "Multiple_Cause_of_Death_1999_2020_MANUAL_DOWNLOAD.csv": {"unit": "deaths"},
+               "Multiple_Cause_of_Death_2018_2023_Single_Race_MANUAL_DOWNLOAD.csv": {"unit": "deaths"},
+               "Provisional_Mortality_Statistics_2018_through_Last_Week_MANUAL_DOWNLOAD.csv": {"unit": "deaths"},
+               "NCHS_-_Drug_Poisoning_Mortality_by_State__United_States.csv": {"unit": "deaths"},
+               "CDC_drug_overdose_deaths_raw_data.csv": {"unit": "deaths per 100,000 residents"}},
+    ),
+    "tx_border_crime_dps_2017_2023": dict(
+        title="Texas DPS Border Report: NIBRS offenses by law-enforcement agency in 14 border counties",
+        publisher="Texas Department of Public Safety (Texas UCR program); compiled by ghgeist",
+        unit_of_analysis="law-enforcement agency × year", temporal_coverage="2017/2023",
+        unit="offenses known to police", files={"stg_texas_border_report.csv": {}},
+        left_out={"texas_border_report_2017.xlsx … texas_border_report_2023.xlsx": "the kept CSV is their 'By Agency' "
+                  "sheets stacked (thousands separators removed, dates ISO; no other change); the 'By Month' and "
+                  "'By Crime Statistics' sheets are not used, and reading .xlsx would add a dependency"},
+    ),
 }
 
 FIELD_UNITS = {  # field-name pattern -> unit, for fields whose unit differs from the dataset's
@@ -175,10 +212,26 @@ FIELD_UNITS = {  # field-name pattern -> unit, for fields whose unit differs fro
     r"(?i)rate": "per 100,000 residents a year",
     r"(?i)milex": "thousand current US$", r"(?i)milper": "thousand personnel", r"(?i)^cinc$": "share of world capabilities",
     r"(?i)lbs": "pounds",
+    r"(?i)^percent": "percent", r"^months_reported$": "months",
+    r"(?i)^(footnote|footnote_symbol|indicator|period|notes|flag|unit|panel|stub_name|stub_label|age|sex|"
+    r"age group|race and hispanic origin|multiple cause of death|state crude rate in range)$": "label",
 }
 
 # Caveats from shared/reference/data-audit.md for datasets whose PROVENANCE.md has no caveats section.
 EXTRA_CAVEATS = {
+    "us_overdose_deaths_cdc": (
+        "\n## How ironriver tidies these files (added by ironriver)\n"
+        "- VSRR: the December value of each 12-month-ending series is the calendar-year count; months are never "
+        "summed.\n  Blank `data_value` cells (withheld for low data quality, or suppressed under 10) are missing "
+        "(NA), never zero.\n"
+        "- `NY` in VSRR is New York State **excluding** New York City (`YC`); both are kept as separate "
+        "jurisdictions and\n  never added into a US figure. National totals are the `US` row as published by "
+        "NCHS, never a sum of\n  jurisdictions (Louisiana and Pennsylvania are absent from this extract and many "
+        "cells are withheld).\n"
+        "- Years 2024 onward are flagged `provisional` (NCHS will revise them); 2026 holds January only.\n"
+        "- WONDER state × month rows: suppressed cells (1–9 deaths) are absent, so sums are lower bounds; rows "
+        "before 2014\n  are flagged `undercounts` and must not be used for totals.\n"
+    ),
     "us_population": (
         "\n## Caveats (from the data audit, §4; added by ironriver)\n"
         "- `REGION`/`DIVISION` are \"X\" for Puerto Rico, so these columns read as strings; `STATE` is an integer\n"

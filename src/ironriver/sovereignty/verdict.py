@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ironriver.sovereignty.indicators import KINDS
+from ironriver.sovereignty.catalogue import KINDS
 from ironriver.sovereignty.ledger import Ledger
 
 __all__ = ["Verdict", "compare", "verdict", "sentence", "KIND_NAMES"]
