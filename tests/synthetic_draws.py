@@ -30,7 +30,7 @@ def make_draws(rows: list[dict], values: np.ndarray, years: np.ndarray | None = 
     years = np.arange(2000, 2000 + n_years) if years is None else np.asarray(years)
     table = pd.DataFrame([{"unit": "per 100,000", "source": "dataset", "direction": "higher = more threat",
                            "max_years_carried": 0, "label": r["id"],
-                           "reference_low": r["reference"], "reference_high": r["reference"], **r} for r in rows])
+                           "reference_low": r["reference"], "reference_high": r["reference"], "transform": "log_logistic", **r} for r in rows])
     if status is None:
         status = np.where(np.isnan(values[0]), "missing", "observed")
     return Draws(years, table, values, np.asarray(status))

@@ -31,7 +31,7 @@ def _spec(**data) -> Specification:
     ({"kinds": {"weights": {"domestik": 1.0}}}, "unknown kind 'domestik' in kinds.weights; did you mean domestic?"),
     ({"kinds": {"concentration": -1.0}}, "concentration must be positive"),
     ({"kinds": {"weights": {"domestic": 1.0}, "concentration": 2.0}}, "not weights and concentration"),
-    ({"decay": {"half_life_years": -5.0}}, "t.toml: decay.half_life_years: -5.0: input should be greater than 0"),
+    ({"decay": {"spillover_half_life_years": -5.0}}, "t.toml: decay.spillover_half_life_years: -5.0: input should be greater than 0"),
     ({"carry_forward_years": 4}, "t.toml: carry_forward_years: 4: input should be less than or equal to 3"),
     ({"carry_forward_years": "3"}, "expected a whole number, got str '3'"),
     ({"colour": "red"}, "t.toml: colour: unknown key 'colour'"),
@@ -76,7 +76,7 @@ def test_shipped_specifications_load_and_say_whose_view_they_encode():
 def test_the_neutral_default_is_the_ledgers_rule():
     spec = load_specification("neutral")
     assert spec.normalisation == "ratio" and spec.reference.choice == "drawn"
-    assert spec.kinds.fixed_weights() is None and spec.kinds.alpha() == (1.0,) * 4
+    assert spec.kinds.fixed_weights() is None and spec.kinds.concentration is None
     assert spec.kinds.aggregation == spec.concepts.aggregation == "arithmetic"
     assert spec.carry_forward_years == 3
 
@@ -87,7 +87,7 @@ def test_the_neutral_default_is_the_ledgers_rule():
 
 def _overall(spec: Specification, draws=None) -> np.ndarray:
     scores = aggregate(draws or two_kind_draws(), spec, np.random.default_rng(0))
-    return scores.overall[0, :, 0]
+    return scores.overall[0, 0, :, 0]
 
 
 @pytest.mark.parametrize(("kinds", "within", "expected"), [
@@ -107,8 +107,8 @@ def test_a_kind_missing_for_one_state_is_left_out_for_both():
     spec = _spec(kinds={"weights": {"domestic": 0.5, "interdependence": 0.5}}, indicators={"exclude": ["us_dom"]},
                  reference={"choice": "central"})
     scores = aggregate(two_kind_draws(), spec, np.random.default_rng(0))
-    assert np.isnan(scores.kind[:, :, 0]).all()            # domestic gone for MEX too
-    np.testing.assert_allclose(scores.overall[0, :, 0], (0.2, 0.6))
+    assert np.isnan(scores.kind[:, 1, 0]).all() and not scores.comparable[0].any()   # no USA domestic: not compared
+    np.testing.assert_allclose(scores.overall[0, 0, :, 0], (0.2, 0.6))
     assert (scores.p_usa_more == 1).all()
 
 
@@ -143,9 +143,9 @@ def test_minmax_and_rank_normalise_a_concept_on_one_scale_for_both_states():
             {"id": "us", "state": "USA", "kind": "domestic", "concept": "c", "reference": 1.0}]
     draws = make_draws(rows, np.array([[10.0, 20.0, 30.0], [0.0, 5.0, 40.0]]))
     minmax = aggregate(draws, _spec(normalisation="minmax"), np.random.default_rng(0))
-    np.testing.assert_allclose(minmax.overall[0], [[0.25, 0.5, 0.75], [0.0, 0.125, 1.0]])
+    np.testing.assert_allclose(minmax.overall[0, 0], [[0.25, 0.5, 0.75], [0.0, 0.125, 1.0]])
     rank = aggregate(draws, _spec(normalisation="rank"), np.random.default_rng(0))
-    np.testing.assert_allclose(rank.overall[0], [[0.4, 0.6, 0.8], [0.0, 0.2, 1.0]])
+    np.testing.assert_allclose(rank.overall[0, 0], [[0.4, 0.6, 0.8], [0.0, 0.2, 1.0]])
 
 
 def test_carry_forward_cap_drops_values_carried_longer_than_it():
@@ -156,7 +156,7 @@ def test_carry_forward_cap_drops_values_carried_longer_than_it():
     draws = make_draws(rows, np.ones((2, 4)), status=status)
     for cap, comparable in ((3, 4), (1, 2), (0, 1)):
         scores = aggregate(draws, _spec(carry_forward_years=cap), np.random.default_rng(0))
-        assert (~np.isnan(scores.overall[0, 0])).sum() == comparable
+        assert (~np.isnan(scores.overall[0, 0, 0])).sum() == comparable
 
 
 def test_drawn_reference_points_are_common_to_both_states_of_a_concept():
@@ -186,3 +186,51 @@ def test_swapping_the_states_swaps_the_verdict(numbers, normalisation, aggregati
     two = aggregate(make_draws(swapped_rows, values), spec, np.random.default_rng(seed))
     np.testing.assert_allclose(one.p_mex_more, two.p_usa_more)
     np.testing.assert_allclose(one.p_usa_more, two.p_mex_more)
+
+
+def _ledger_like_draws(seed: int = 0):
+    """IndicatorDraws with the ledger's structure: shared and separate references, a share, gaps, a one-state concept."""
+    from ironriver.sovereignty.draws import IndicatorDraws
+
+    rng = np.random.default_rng(seed)
+    rows = [
+        {"id": "mx_a", "state": "MEX", "kind": "domestic", "concept": "deaths", "transform": "log_logistic"},
+        {"id": "us_a", "state": "USA", "kind": "domestic", "concept": "deaths", "transform": "log_logistic"},
+        {"id": "mx_b", "state": "MEX", "kind": "domestic", "concept": "challengers", "transform": "log_logistic"},
+        {"id": "mx_c", "state": "MEX", "kind": "interdependence", "concept": "inflow", "transform": "log_logistic"},
+        {"id": "us_c", "state": "USA", "kind": "interdependence", "concept": "inflow", "transform": "log_logistic"},
+        {"id": "mx_d", "state": "MEX", "kind": "westphalian", "concept": "force", "transform": "share"},
+        {"id": "us_d", "state": "USA", "kind": "westphalian", "concept": "force", "transform": "share"},
+        {"id": "us_e", "state": "USA", "kind": "international_legal", "concept": "remedies",
+         "transform": "log_logistic"},
+        {"id": "mx_e", "state": "MEX", "kind": "international_legal", "concept": "remedies",
+         "transform": "log_logistic"},
+    ]
+    for row, (low, high) in zip(rows, [(5, 20), (5, 20), (0.2, 0.8), (0.5, 4), (1e3, 4e4), (np.nan, np.nan),
+                                       (np.nan, np.nan), (0.5, 2), (0.5, 2)]):
+        row.update(reference=np.sqrt(low * high), reference_low=low, reference_high=high)
+    n_draws, years = 60, np.arange(2010, 2018)
+    scale = np.array([r["reference"] if np.isfinite(r["reference"]) else 0.5 for r in rows])
+    values = rng.lognormal(0.0, 0.6, (n_draws, len(rows), years.size)) * scale[None, :, None]
+    values[:, 5:7] = np.clip(values[:, 5:7], 0, 1)
+    values[:, 7, :3] = np.nan                  # USA legal missing early: legal left out for both those years
+    values[:, 2, 6:] = np.nan                  # a MEX-only concept missing late
+    return IndicatorDraws.constructed(rows, years, values)
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_the_neutral_default_reproduces_the_ledgers_score(seed):
+    """Same rule, same random numbers: aggregate(draws, neutral) is the ledger's score() (float32 aside)."""
+    from ironriver.sovereignty.ledger import score
+
+    draws = _ledger_like_draws(seed)
+    ledger = score(draws, n_weightings=50, seed=seed)
+    ours = aggregate(draws, load_specification("neutral"), np.random.default_rng([seed, 7]), n_weightings=50)
+    for s, state in enumerate(("MEX", "USA")):
+        np.testing.assert_allclose(ours.overall[:, :, s, :], ledger.overall[state], rtol=1e-5, atol=1e-6)
+        for k, kind in enumerate(("domestic", "interdependence", "westphalian", "international_legal")):
+            np.testing.assert_allclose(ours.kind[:, s, k], ledger.kind_scores[(state, kind)][0], rtol=1e-5,
+                                       atol=1e-6)
+    np.testing.assert_allclose(ours.kind_weights, ledger.kind_weights)
+    gap = ledger.overall["MEX"].astype(float) - ledger.overall["USA"].astype(float)
+    np.testing.assert_allclose(ours.p_mex_more, (gap > 1e-6).mean(axis=(0, 1)), atol=0.01)

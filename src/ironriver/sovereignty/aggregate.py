@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ironriver.sovereignty.transforms import assumption, sample_assumption
 from ironriver.sovereignty.specification import (
     AGGREGATIONS,
     KIND_ORDER,
@@ -51,6 +52,8 @@ __all__ = ["Layout", "Rows", "Scores", "aggregate", "evaluate", "layout_of", "sp
 STATE_ORDER: tuple[str, ...] = ("MEX", "USA")
 TIE_TOLERANCE = 1e-6
 """Scores closer than this are a tie, counted for neither state."""
+DEFAULT_WEIGHTINGS = 100
+"""Dirichlet kind weightings per posterior draw in a verdict (the ledger's default)."""
 _ROW_BLOCK = 2048
 """Rows evaluated at once (bounds memory: a block holds rows × indicators × years floats a few times)."""
 
@@ -79,7 +82,6 @@ class Layout:
     reference_high: np.ndarray
     labels: tuple[str, ...]
     units: tuple[str, ...]
-    lower_is_worse: np.ndarray   # (I,) bool: a higher value means *less* threat (flipped for minmax and rank)
     cells: np.ndarray            # (I,) index of the (state, kind, concept) cell
     cell_state: np.ndarray       # (n_cells,)
     cell_kind: np.ndarray
@@ -106,13 +108,13 @@ def layout_of(table: pd.DataFrame) -> Layout:
     cell_keys = list(zip(state, kind, concept))
     unique_cells = list(dict.fromkeys(cell_keys))
     cells = np.array([unique_cells.index(k) for k in cell_keys], dtype=int)
-    direction = table["direction"].astype(str).str.lower() if "direction" in table else pd.Series([""] * len(table))
-    lower_is_worse = direction.str.contains("lower").to_numpy() & direction.str.contains("more threat").to_numpy()
-    as_float = lambda column: pd.to_numeric(table[column], errors="coerce").to_numpy(float)  # noqa: E731
+    share = (table["transform"] == "share").to_numpy() if "transform" in table else np.zeros(len(table), bool)
+    # a share is its own threat under the ratio normalisation: it has no reference point
+    as_float = lambda column: np.where(share, np.nan, pd.to_numeric(table[column], errors="coerce").to_numpy(float))  # noqa: E731
     labels = table["label"].astype(str) if "label" in table else table["id"].astype(str)
     return Layout(tuple(table["id"]), state, kind, concept, concepts, scale_group, as_float("reference"),
                   as_float("reference_low"), as_float("reference_high"), tuple(labels), tuple(units),
-                  lower_is_worse, cells, np.array([c[0] for c in unique_cells], int),
+                  cells, np.array([c[0] for c in unique_cells], int),
                   np.array([c[1] for c in unique_cells], int), np.array([c[2] for c in unique_cells], int))
 
 
@@ -208,16 +210,14 @@ def _normalise(x: np.ndarray, reference: np.ndarray, method: np.ndarray, layout:
                             > np.where(np.isnan(block), np.inf, block).min(axis=1, keepdims=True))
                 with np.errstate(invalid="ignore", divide="ignore"):
                     scaled = np.where((count > 1) & distinct, (ranks - 1.0) / (count - 1.0), np.nan)
-            flip = layout.lower_is_worse[members]
-            scaled = scaled.reshape(sub.shape[0], members.size, -1)
-            scaled = np.where(flip[None, :, None], 1.0 - scaled, scaled)
-            out[:, members, :] = scaled
+            out[:, members, :] = scaled.reshape(sub.shape[0], members.size, -1)
         threats[rows] = out
     return threats
 
 
 def evaluate(values: np.ndarray, runs: np.ndarray, layout: Layout, rows: Rows) -> tuple[np.ndarray, np.ndarray]:
-    """Kind scores ``(R, 2, 4, Y)`` and overall scores ``(R, 2, Y)`` for every row.
+    """Kind scores ``(R, 2, 4, Y)`` (each state's own, NaN where it has none) and overall scores ``(R, 2, Y)``
+    over the kinds both states have, for every row.
 
     ``values`` are the cached indicator draws stacked over decay variants ``(V, D, I, Y)``; ``runs`` the
     years each value was carried ``(V, I, Y)`` (see :func:`carried_runs`). Rows are evaluated in blocks.
@@ -260,9 +260,10 @@ def _evaluate_block(values: np.ndarray, runs: np.ndarray, layout: Layout, rows: 
             members = np.flatnonzero((layout.cell_state == s) & (layout.cell_kind == k))
             if members.size:
                 kind_scores[:, s, k] = _combine(cell_scores[:, members], cw[:, members], rows.within)
+    # a kind missing for one state is left out of both states' overall scores (each state keeps its own score)
     comparable = ~np.isnan(kind_scores).any(axis=1, keepdims=True)                   # (R, 1, K, Y)
-    kind_scores = np.where(comparable, kind_scores, np.nan)
-    overall = np.stack([_combine(kind_scores[:, s], rows.kind_weight, rows.across)
+    compared = np.where(comparable, kind_scores, np.nan)
+    overall = np.stack([_combine(compared[:, s], rows.kind_weight, rows.across)
                         for s in range(len(STATE_ORDER))], axis=1)
     return kind_scores, overall
 
@@ -345,26 +346,49 @@ def concepts_per_kind(layout: Layout) -> np.ndarray:
     return np.array([np.unique(layout.concept[layout.kind == k]).size for k in range(len(KIND_ORDER))], float)
 
 
-def spec_rows(spec: Specification, layout: Layout, draw: np.ndarray, rng: np.random.Generator,
-              *, variant: np.ndarray | None = None) -> Rows:
-    """One row per entry of ``draw`` under ``spec``: kind weights and reference points drawn per row."""
-    n_rows = draw.size
-    settings = spec_settings(spec, layout)
+def kind_weight_draws(spec: Specification, layout: Layout, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``(n, 4)`` kind weights under ``spec``: fixed, in proportion to concepts, or Dirichlet draws.
+
+    With no concentration given, each weighting's concentration is drawn from the ledger's assumption
+    ``dirichlet_concentration_kinds`` (as :func:`~ironriver.sovereignty.ledger.kind_weights` does, in the
+    same order of random numbers, so the neutral default reproduces the ledger).
+    """
     fixed = spec.kinds.fixed_weights()
     if spec.kinds.per_concept:
-        fixed = concepts_per_kind(layout) / concepts_per_kind(layout).sum()
+        fixed = tuple(concepts_per_kind(layout) / concepts_per_kind(layout).sum())
     if fixed is not None:
-        kind_weight = np.broadcast_to(np.array(fixed), (n_rows, len(KIND_ORDER))).copy()
+        return np.broadcast_to(np.array(fixed, dtype=float), (n, len(KIND_ORDER))).copy()
+    if spec.kinds.concentration is None:
+        alpha = sample_assumption(assumption("dirichlet_concentration_kinds"), n, rng)[:, None]
     else:
-        kind_weight = rng.dirichlet(spec.kinds.alpha(), n_rows)
-    u = rng.uniform(size=(n_rows, len(layout.concepts)))
+        alpha = np.array(spec.kinds.alpha())[None, :]
+    gammas = rng.gamma(alpha, 1.0, (n, len(KIND_ORDER)))
+    return gammas / gammas.sum(axis=1, keepdims=True)
+
+
+def reference_uniforms(layout: Layout, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``(n, concepts)`` uniforms, drawn as the ledger draws them: one row per concept in sorted order."""
+    names = sorted(layout.concepts)
+    drawn = rng.uniform(size=(len(names), n))
+    return drawn[[names.index(c) for c in layout.concepts]].T
+
+
+def spec_rows(spec: Specification, layout: Layout, draw: np.ndarray, rng: np.random.Generator,
+              *, variant: np.ndarray | None = None, weights_per_row: bool = True) -> Rows:
+    """One row per entry of ``draw`` under ``spec``: reference points, then kind weights, drawn per row
+    (``weights_per_row=False``: equal placeholder weights, for a caller that combines kinds itself)."""
+    n_rows = draw.size
+    settings = spec_settings(spec, layout)
+    u = reference_uniforms(layout, n_rows, rng)
     choice = spec.reference.choice
     if choice == "drawn":
         reference = draw_reference(layout, u)
     else:
         column = {"central": layout.reference, "low": layout.reference_low, "high": layout.reference_high}[choice]
-        reference = np.broadcast_to(np.where(np.isnan(column), layout.reference, column), (n_rows, layout.n)).copy()
+        reference = np.broadcast_to(column, (n_rows, layout.n)).copy()
     reference = np.where(np.isnan(settings["explicit_reference"]), reference, settings["explicit_reference"])
+    kind_weight = (kind_weight_draws(spec, layout, n_rows, rng) if weights_per_row
+                   else np.full((n_rows, len(KIND_ORDER)), 1.0 / len(KIND_ORDER)))
     full = lambda v: np.full(n_rows, v, dtype=int)  # noqa: E731
     return Rows(draw=draw, reference=reference, kind_weight=kind_weight,
                 normalisation=full(NORMALISATIONS.index(spec.normalisation)),
@@ -377,26 +401,31 @@ def spec_rows(spec: Specification, layout: Layout, draw: np.ndarray, rng: np.ran
 
 @dataclass
 class Scores:
-    """Kind and overall threat scores per posterior draw (each with its own weights) × state × year."""
+    """Kind scores per posterior draw and overall scores per weighting × posterior draw, by state and year."""
 
     years: np.ndarray
     kind: np.ndarray             # (D, 2, 4, Y): states in STATE_ORDER, kinds in KIND_ORDER
-    overall: np.ndarray          # (D, 2, Y)
+    overall: np.ndarray          # (W, D, 2, Y): W kind weightings (1 if the weights are fixed)
+    kind_weights: np.ndarray     # (W, 4)
     specification: Specification
     rows: Rows = field(repr=False)
 
     @property
     def comparable(self) -> np.ndarray:
-        """(4, Y): kinds compared in at least one draw of the year."""
-        return (~np.isnan(self.kind[:, 0])).any(axis=0)
+        """(4, Y): kinds both states have in at least one draw of the year."""
+        return (~np.isnan(self.kind).any(axis=1)).any(axis=0)
+
+    def _flat(self) -> np.ndarray:
+        return self.overall.reshape(-1, *self.overall.shape[2:])
 
     @property
     def p_mex_more(self) -> np.ndarray:
-        return compare_overall(self.overall)[0]
+        """P(Mexico's overall threat > the USA's) by year, over weightings × posterior draws."""
+        return compare_overall(self._flat())[0]
 
     @property
     def p_usa_more(self) -> np.ndarray:
-        return compare_overall(self.overall)[1]
+        return compare_overall(self._flat())[1]
 
     def kind_p(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
         """P(MEX more) and P(USA more) on one kind, by year."""
@@ -404,28 +433,41 @@ class Scores:
         return compare_overall(self.kind[:, :, k])[:2]
 
     def table(self) -> pd.DataFrame:
-        """One row per year: P(MEX more), P(USA more), comparable draws."""
-        p_mex, p_usa, n = compare_overall(self.overall)
+        """One row per year: P(MEX more), P(USA more), comparable cells (weightings × draws)."""
+        p_mex, p_usa, n = compare_overall(self._flat())
         return pd.DataFrame({"year": self.years.astype(int), "p_mex_more": p_mex, "p_usa_more": p_usa,
-                             "n_draws": n})
+                             "n_cells": n})
 
 
 def stack_variants(variants: list[DrawsLike]) -> tuple[np.ndarray, np.ndarray]:
     """Values ``(V, D, I, Y)`` and carried runs ``(V, I, Y)`` of draws that differ only in decay."""
-    values = np.stack([np.asarray(v.values, dtype=np.float32) for v in variants])
+    values = np.stack([np.asarray(v.values, dtype=float) for v in variants])
     runs = np.stack([carried_runs(v.status) for v in variants])
     return values, runs
 
 
-def aggregate(draws: DrawsLike, spec: Specification, rng: np.random.Generator) -> Scores:
-    """Kind and overall scores of every posterior draw of ``draws`` under ``spec``.
+def aggregate(draws: DrawsLike, spec: Specification, rng: np.random.Generator, *,
+              n_weightings: int = DEFAULT_WEIGHTINGS) -> Scores:
+    """Kind scores per posterior draw and overall scores per kind weighting × draw, under ``spec``.
 
-    ``draws`` must have been built with the specification's decay half-life (the caller rebuilds them
+    ``draws`` must have been built with the specification's spillover half-life (the caller rebuilds them
     when it differs; rebuilding is cheap once the models are cached). Each posterior draw gets its own
-    kind weights (fixed, or drawn from the Dirichlet) and reference points (per ``spec.reference``).
+    reference points (per ``spec.reference``); the kinds are combined under ``n_weightings`` Dirichlet
+    weightings (one if the weights are fixed), the same for both states — the grid the verdict reads.
+    Under the neutral default and ``rng = default_rng([seed, 7])`` this is the ledger's
+    :func:`~ironriver.sovereignty.ledger.score`.
     """
     layout = layout_of(draws.table)
     values, runs = stack_variants([draws])
-    rows = spec_rows(spec, layout, np.arange(values.shape[1]), rng)
-    kind, overall = evaluate(values, runs, layout, rows)
-    return Scores(np.asarray(draws.years), kind, overall, spec, rows)
+    rows = spec_rows(spec, layout, np.arange(values.shape[1]), rng, weights_per_row=False)
+    kind, _ = evaluate(values, runs, layout, rows)
+    fixed = spec.kinds.fixed_weights() is not None or spec.kinds.per_concept
+    weights = kind_weight_draws(spec, layout, 1 if fixed else n_weightings, rng)
+    n_draws = kind.shape[0]
+    compared = np.where(~np.isnan(kind).any(axis=1, keepdims=True), kind, np.nan)
+    tiled = np.broadcast_to(compared, (weights.shape[0], *kind.shape)).reshape(-1, *kind.shape[1:])
+    per_cell = np.repeat(weights, n_draws, axis=0)
+    across = np.full(per_cell.shape[0], AGGREGATIONS.index(spec.kinds.aggregation))
+    overall = np.stack([_combine(tiled[:, s], per_cell, across) for s in range(len(STATE_ORDER))], axis=1)
+    return Scores(np.asarray(draws.years), kind, overall.reshape(weights.shape[0], n_draws, *overall.shape[1:]),
+                  weights, spec, rows)

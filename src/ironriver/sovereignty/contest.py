@@ -134,7 +134,7 @@ def contest(variants: Sequence[DrawsLike], half_lives: Sequence[float], specific
     cache = {float(h): v for h, v in zip(half_lives, variants)}
 
     def draws_for(candidate: Specification) -> DrawsLike:
-        wanted = candidate.decay.half_life_years
+        wanted = candidate.decay.spillover_half_life_years
         if wanted is None:
             return central
         if float(wanted) not in cache:

@@ -18,7 +18,8 @@ The file format::
     carry_forward_years = 3            # 0–3: how many years a last value may stand in for a missing one
 
     [kinds]
-    concentration = 1.0                # Dirichlet concentration of the kind weights (or a table per kind) …
+    # concentration = 1.0              # Dirichlet concentration of the kind weights (or a table per kind;
+                                       # omitted: drawn per weighting across the ledger's stated range) …
     # weights = {domestic = 0.25, …}   # … or fixed weights summing to 1
     # per_concept = true               # … or each kind weighs in proportion to its concepts (every concept equal)
     aggregation = "arithmetic"         # across kinds: arithmetic | geometric | weakest_link
@@ -36,7 +37,7 @@ The file format::
     values = {}                        # id → an explicit reference point, within the indicator's range
 
     [decay]
-    half_life_years = 25.0             # optional: half-life of remembered events and decaying model effects
+    spillover_half_life_years = 5.0    # optional: how fast the spillover effect fades after its window
 
 "Weakest link" is defined for threats: a state's sovereignty is as strong as its weakest part, so the
 combined *threat* is the **largest** component threat (the minimum of sovereignty is the maximum of threat).
@@ -142,10 +143,14 @@ class Kinds(BaseModel):
         return tuple(float(self.weights.get(k, 0.0)) for k in KIND_ORDER)
 
     def alpha(self) -> tuple[float, ...]:
-        """The Dirichlet concentration per kind (1 each — flat — unless the file says otherwise)."""
+        """The Dirichlet concentration per kind; with none given, the central value of the ledger's assumption
+        ``dirichlet_concentration_kinds`` (a verdict draws it across its range per weighting)."""
         if isinstance(self.concentration, dict):
             return tuple(float(self.concentration[k]) for k in KIND_ORDER)
-        return (float(self.concentration if self.concentration is not None else 1.0),) * len(KIND_ORDER)
+        if self.concentration is None:
+            from ironriver.sovereignty.transforms import assumption
+            return (float(assumption("dirichlet_concentration_kinds").value),) * len(KIND_ORDER)
+        return (float(self.concentration),) * len(KIND_ORDER)
 
 
 class Concepts(BaseModel):
@@ -197,11 +202,11 @@ class Reference(BaseModel):
 
 
 class Decay(BaseModel):
-    """Half-life of remembered events and decaying model effects (None: the ledger's own)."""
+    """How fast a model effect fades outside the window it was estimated on (None: the ledger's assumption)."""
 
     model_config = _STRICT
 
-    half_life_years: float | None = Field(None, gt=0)
+    spillover_half_life_years: float | None = Field(None, gt=0)
 
 
 class Specification(BaseModel):
