@@ -79,7 +79,7 @@ def test_contest_gathers_every_section_as_json():
     from ironriver.sovereignty.contest import contest
 
     draws = perspective_draws()
-    result = contest([draws], [25.0], sobol_base=64, n_specifications=16)
+    result = contest(draws, sobol_base=64, n_specifications=16)
     out = result.to_json_dict()
     json.dumps(out, allow_nan=False)
     assert {p["name"] for p in out["specifications"]} >= {"neutral", "border_realist", "essay", "equal_concepts"}
@@ -90,5 +90,32 @@ def test_contest_gathers_every_section_as_json():
     assert result.drivers(2000).shape[0] == 3
     # all weight on interdependence gives a different P than the default
     only = Specification.from_dict({"name": "only", "kinds": {"weights": {"interdependence": 1.0}}})
-    assert contest([draws], [25.0], only, sobol_base=64, n_specifications=16).scores.p_mex_more[0] \
+    assert contest(draws, only, sobol_base=64, n_specifications=16).scores.p_mex_more[0] \
         != result.scores.p_mex_more[0]
+
+
+def test_contest_rebuilds_for_other_half_lives_and_caches_its_result(tmp_path):
+    from dataclasses import replace as swap
+
+    from ironriver.sovereignty.contest import contest
+
+    draws = perspective_draws()
+    built = []
+
+    def rebuild(half_life: float):
+        built.append(half_life)
+        return swap(draws, values=draws.values * half_life / 5.0)
+
+    first = contest(draws, rebuild=rebuild, half_lives=(5.0, 2.0, 10.0), sobol_base=64, n_specifications=16,
+                    cache_dir=tmp_path)
+    assert built == [2.0, 10.0]
+    assert "decay (spillover half-life)" in set(first.sensitivity.group)
+    again = contest(draws, rebuild=rebuild, half_lives=(5.0, 2.0, 10.0), sobol_base=64, n_specifications=16,
+                    cache_dir=tmp_path)
+    assert built == [2.0, 10.0]                          # served from the cache: nothing rebuilt
+    assert again.to_json_dict() == first.to_json_dict()
+    slow = Specification.from_dict({"name": "slow", "decay": {"spillover_half_life_years": 10.0}})
+    other = contest(draws, slow, rebuild=rebuild, half_lives=(5.0, 2.0, 10.0), sobol_base=64,
+                    n_specifications=16, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("contest-*.pkl"))) == 2
+    assert not np.array_equal(other.scores.overall, first.scores.overall)

@@ -15,9 +15,9 @@ The steps, identical for both states:
 1. a value carried forward more years than the cap, or of an indicator left out, is missing;
 2. normalisation to a threat in [0, 1] — ``ratio``: x / (x + r) with x clipped at 0 and r the reference
    point (an indicator without a reference is a share already, clipped to [0, 1]); ``minmax``:
-   (x − min) / (max − min) and ``rank``: (rank − 1) / (n − 1), both over the window and over every
-   indicator measuring the same concept in the same unit for either state (so the two states share one
-   scale), missing where the window has fewer than two distinct values;
+   (x − min) / (max − min) and ``rank``: (rank − 1) / (n − 1), both over the window and, where a concept has
+   one unit for both states (the ledger's ``shared_reference``), over both states' indicators together (one
+   scale), else over the indicator alone; missing where there are fewer than two distinct values;
 3. a concept's threat is the weighted mean of its indicators' threats (missing ones drop out);
 4. a kind's threat combines its concepts (concept weights shared by both states) by the chosen aggregation;
 5. a kind missing for one state in a year is missing for both (the two are compared on the same kinds);
@@ -54,6 +54,7 @@ TIE_TOLERANCE = 1e-6
 """Scores closer than this are a tie, counted for neither state."""
 DEFAULT_WEIGHTINGS = 100
 """Dirichlet kind weightings per posterior draw in a verdict (the ledger's default)."""
+_LOG_ZERO = -1e300
 _ROW_BLOCK = 2048
 """Rows evaluated at once (bounds memory: a block holds rows × indicators × years floats a few times)."""
 
@@ -76,7 +77,7 @@ class Layout:
     kind: np.ndarray             # (I,) index into KIND_ORDER
     concept: np.ndarray          # (I,) index into concepts
     concepts: tuple[str, ...]
-    scale_group: np.ndarray      # (I,) index of (concept, unit): indicators normalised on one scale
+    scale_group: np.ndarray      # (I,) indicators normalised on one scale (a concept sharing a unit, or one indicator)
     reference: np.ndarray        # (I,) central reference point (NaN: a share)
     reference_low: np.ndarray
     reference_high: np.ndarray
@@ -103,7 +104,11 @@ def layout_of(table: pd.DataFrame) -> Layout:
     concepts = tuple(dict.fromkeys(table["concept"]))
     concept = table["concept"].map(concepts.index).to_numpy(int)
     units = table["unit"].astype(str) if "unit" in table else pd.Series([""] * len(table))
-    group_keys = list(zip(table["concept"], units))
+    # min-max and rank put both states on one scale where the concept has one unit for both (the ledger's
+    # shared_reference); otherwise each indicator is scaled on its own
+    shared = (table["shared_reference"].astype(bool) if "shared_reference" in table
+              else pd.Series([True] * len(table)))
+    group_keys = [(c, u) if same else (c, i) for c, u, same, i in zip(table["concept"], units, shared, table["id"])]
     scale_group = np.array([list(dict.fromkeys(group_keys)).index(k) for k in group_keys], dtype=int)
     cell_keys = list(zip(state, kind, concept))
     unique_cells = list(dict.fromkeys(cell_keys))
@@ -231,41 +236,90 @@ def evaluate(values: np.ndarray, runs: np.ndarray, layout: Layout, rows: Rows) -
 
 
 def _evaluate_block(values: np.ndarray, runs: np.ndarray, layout: Layout, rows: Rows) -> tuple[np.ndarray, np.ndarray]:
-    n_rows = len(rows)
-    variant = np.zeros(n_rows, int) if rows.variant is None else rows.variant
+    threats = threats_of(values, runs, layout, rows)
+    kind_scores = kinds_of(cells_of(threats, layout, rows), layout, rows)
+    return kind_scores, overall_of(kind_scores, rows)
+
+
+def threats_of(values: np.ndarray, runs: np.ndarray, layout: Layout, rows: Rows) -> np.ndarray:
+    """Steps 1–2: threats ``(R, I, Y)`` in [0, 1], NaN where missing, left out or carried past the cap."""
+    variant = np.zeros(len(rows), int) if rows.variant is None else rows.variant
     x = values[variant, rows.draw].astype(float)                                    # (R, I, Y)
     too_old = runs[variant] > rows.carry[:, None, None]
     x = np.where(too_old | ~rows.include[:, :, None], np.nan, x)
-    threats = _normalise(x, rows.reference, rows.normalisation, layout)
-    available = ~np.isnan(threats)
+    return _normalise(x, rows.reference, rows.normalisation, layout)
 
+
+def _membership(layout: Layout) -> np.ndarray:
+    membership = np.zeros((layout.n, layout.cell_state.size))
+    membership[np.arange(layout.n), layout.cells] = 1.0
+    return membership
+
+
+def cells_of(threats: np.ndarray, layout: Layout, rows: Rows) -> np.ndarray:
+    """Step 3: each (state, kind, concept) cell's threat ``(R, cells, Y)``: its indicators' weighted mean."""
+    n_rows = threats.shape[0]
+    available = ~np.isnan(threats)
     iw = np.ones(layout.n) if rows.indicator_weight is None else rows.indicator_weight
     iw = np.broadcast_to(iw, (n_rows, layout.n))
-    n_cells = layout.cell_state.size
-    membership = np.zeros((layout.n, n_cells))
-    membership[np.arange(layout.n), layout.cells] = 1.0
+    membership = _membership(layout)
     weighted = np.where(available, threats, 0.0) * iw[:, :, None]
     # Σ over the indicators of each cell, as one matrix product over (R, Y, I) @ (I, cells)
     mass = (available * iw[:, :, None]).transpose(0, 2, 1) @ membership
     total = weighted.transpose(0, 2, 1) @ membership
     with np.errstate(invalid="ignore", divide="ignore"):
-        cell_scores = np.where(mass > 0, total / mass, np.nan).transpose(0, 2, 1)
+        return np.where(mass > 0, total / mass, np.nan).transpose(0, 2, 1)
 
+
+def _concept_weights(layout: Layout, rows: Rows, n_rows: int) -> np.ndarray:
     cw = np.ones(len(layout.concepts)) if rows.concept_weight is None else rows.concept_weight
-    cw = np.broadcast_to(cw, (n_rows, len(layout.concepts)))[:, layout.cell_concept]   # (R, n_cells)
-    n_years = x.shape[2]
-    kind_scores = np.full((n_rows, len(STATE_ORDER), len(KIND_ORDER), n_years), np.nan)
-    for s in range(len(STATE_ORDER)):
-        for k in range(len(KIND_ORDER)):
-            members = np.flatnonzero((layout.cell_state == s) & (layout.cell_kind == k))
-            if members.size:
-                kind_scores[:, s, k] = _combine(cell_scores[:, members], cw[:, members], rows.within)
-    # a kind missing for one state is left out of both states' overall scores (each state keeps its own score)
+    return np.broadcast_to(cw, (n_rows, len(layout.concepts)))[:, layout.cell_concept]   # (R, cells)
+
+
+def kind_of(cell_scores: np.ndarray, layout: Layout, rows: Rows, s: int, k: int) -> np.ndarray:
+    """Step 4 for one state and kind: its cells combined by the aggregation within kinds ``(R, Y)``."""
+    members = np.flatnonzero((layout.cell_state == s) & (layout.cell_kind == k))
+    if not members.size:
+        return np.full((cell_scores.shape[0], cell_scores.shape[2]), np.nan)
+    cw = _concept_weights(layout, rows, cell_scores.shape[0])
+    return _combine(cell_scores[:, members], cw[:, members], rows.within)
+
+
+def kinds_of(cell_scores: np.ndarray, layout: Layout, rows: Rows) -> np.ndarray:
+    """Step 4: kind scores ``(R, 2, 4, Y)``, each state's own (NaN where it has no cell with a value)."""
+    return np.stack([np.stack([kind_of(cell_scores, layout, rows, s, k) for k in range(len(KIND_ORDER))], axis=1)
+                     for s in range(len(STATE_ORDER))], axis=1)
+
+
+def overall_of(kind_scores: np.ndarray, rows: Rows) -> np.ndarray:
+    """Steps 5–6: overall scores ``(R, 2, Y)`` over the kinds both states have, by the aggregation across kinds."""
     comparable = ~np.isnan(kind_scores).any(axis=1, keepdims=True)                   # (R, 1, K, Y)
     compared = np.where(comparable, kind_scores, np.nan)
-    overall = np.stack([_combine(compared[:, s], rows.kind_weight, rows.across)
-                        for s in range(len(STATE_ORDER))], axis=1)
-    return kind_scores, overall
+    return np.stack([_combine(compared[:, s], rows.kind_weight, rows.across)
+                     for s in range(len(STATE_ORDER))], axis=1)
+
+
+def with_indicator_threat(threats: np.ndarray, cell_scores: np.ndarray, kind_scores: np.ndarray, layout: Layout,
+                          rows: Rows, i: int, threat: np.ndarray) -> np.ndarray:
+    """Overall scores ``(R, 2, Y)`` when indicator ``i``'s threat becomes ``threat`` (R, Y) — NaN: left out.
+
+    Only the indicator's cell, its state's kind and the overall scores are recomputed (the rest is cached).
+    """
+    c, s, k = layout.cells[i], layout.state[i], layout.kind[i]
+    members = np.flatnonzero(layout.cells == c)
+    local = threats[:, members].copy()
+    local[:, np.flatnonzero(members == i)[0]] = threat
+    local_layout_rows = rows.indicator_weight if rows.indicator_weight is not None else np.ones(layout.n)
+    iw = np.broadcast_to(local_layout_rows, (threats.shape[0], layout.n))[:, members]
+    ok = ~np.isnan(local)
+    mass = (ok * iw[:, :, None]).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cell = np.where(mass > 0, (np.where(ok, local, 0.0) * iw[:, :, None]).sum(axis=1) / mass, np.nan)
+    cells = cell_scores.copy()
+    cells[:, c] = cell
+    kinds = kind_scores.copy()
+    kinds[:, s, k] = kind_of(cells, layout, rows, s, k)
+    return overall_of(kinds, rows)
 
 
 def compare_overall(overall: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -463,11 +517,36 @@ def aggregate(draws: DrawsLike, spec: Specification, rng: np.random.Generator, *
     kind, _ = evaluate(values, runs, layout, rows)
     fixed = spec.kinds.fixed_weights() is not None or spec.kinds.per_concept
     weights = kind_weight_draws(spec, layout, 1 if fixed else n_weightings, rng)
-    n_draws = kind.shape[0]
-    compared = np.where(~np.isnan(kind).any(axis=1, keepdims=True), kind, np.nan)
-    tiled = np.broadcast_to(compared, (weights.shape[0], *kind.shape)).reshape(-1, *kind.shape[1:])
-    per_cell = np.repeat(weights, n_draws, axis=0)
-    across = np.full(per_cell.shape[0], AGGREGATIONS.index(spec.kinds.aggregation))
-    overall = np.stack([_combine(tiled[:, s], per_cell, across) for s in range(len(STATE_ORDER))], axis=1)
-    return Scores(np.asarray(draws.years), kind, overall.reshape(weights.shape[0], n_draws, *overall.shape[1:]),
-                  weights, spec, rows)
+    overall = combine_grid(kind, weights, AGGREGATIONS.index(spec.kinds.aggregation))
+    return Scores(np.asarray(draws.years), kind, overall, weights, spec, rows)
+
+
+def combine_grid(kind: np.ndarray, weights: np.ndarray, method: int) -> np.ndarray:
+    """Overall scores ``(W, D, 2, Y)`` from kind scores ``(D, 2, 4, Y)`` under every weighting ``(W, 4)``.
+
+    The same rule as :func:`overall_of` (kinds both states have; weights renormalised over them), computed as
+    matrix products over the weightings instead of one row per weighting × draw.
+    """
+    ok = ~np.isnan(kind).any(axis=1, keepdims=True)                                  # (D, 1, 4, Y)
+    ok = np.broadcast_to(ok, kind.shape)
+    positive = weights > 0
+    if method == AGGREGATIONS.index("weakest_link"):
+        # the largest threat over kinds with positive weight: the same for weightings with the same support
+        out = np.full((weights.shape[0], *kind.shape[:2], kind.shape[3]), np.nan)
+        for support in np.unique(positive, axis=0):
+            chosen = np.where(ok & support[None, None, :, None], kind, -np.inf).max(axis=2)
+            out[(positive == support).all(axis=1)] = np.where(np.isfinite(chosen), chosen, np.nan)
+        return out
+    filled = np.where(ok, kind, 0.0)
+    if method == AGGREGATIONS.index("geometric"):
+        # log 0 as a huge finite negative, so that a zero weight times it stays 0 (a zero threat with positive
+        # weight still sends the geometric mean to 0)
+        with np.errstate(divide="ignore"):
+            filled = np.where(ok, np.maximum(np.log(np.where(ok, kind, 1.0)), _LOG_ZERO), 0.0)
+    mass = np.einsum("wk,dsky->wdsy", weights, ok.astype(float))
+    total = np.einsum("wk,dsky->wdsy", weights, filled)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / mass
+        if method == AGGREGATIONS.index("geometric"):
+            mean = np.exp(mean)
+    return np.where(mass > 0, mean, np.nan)

@@ -1,7 +1,7 @@
 """A contestable verdict: the verdict under a chosen specification, under every shipped perspective, over all
 specifications, what drives it and what would flip it — from cached indicator draws, in one call.
 
-:func:`contest` takes the indicator draws the ledger built (at the central decay half-life, plus the same draws
+:func:`contest` takes the indicator draws the ledger built (at the central spillover half-life, plus the same draws
 rebuilt at the low and high ends of its range, which only re-aggregates cached model outputs) and returns a
 :class:`Contest`: P(MEX more) by year under the specification, under each shipped perspective
 (:func:`~ironriver.sovereignty.specification.shipped_specifications`), over sampled specifications (with the
@@ -13,8 +13,12 @@ score gap per year (:mod:`~ironriver.sovereignty.sensitivity`) and the flip anal
 
 from __future__ import annotations
 
+import hashlib
 import math
+import pickle
 from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +33,13 @@ from ironriver.sovereignty.sensitivity import (
     space_of,
     specification_uncertainty,
 )
-from ironriver.sovereignty.specification import Specification, load_specification, shipped_specifications
+from ironriver.sovereignty.specification import (
+    Specification,
+    SpecificationError,
+    load_specification,
+    shipped_specifications,
+)
+from ironriver.sovereignty.transforms import assumption
 
 __all__ = ["Contest", "contest", "SOBOL_BASE", "SOBOL_RESAMPLES"]
 
@@ -102,54 +112,98 @@ def _clean(value: Any) -> Any:
 
 
 def _perspective(draws: DrawsLike, spec: Specification, file: str, seed: int) -> dict[str, Any]:
-    scores = aggregate(draws, spec, np.random.default_rng([seed, 17]))
+    scores = aggregate(draws, spec, np.random.default_rng([seed, 7]))
     return {"name": spec.name, "file": file, "description": spec.description,
             "p_mex_more": {str(int(y)): _finite(p) for y, p in zip(draws.years, scores.p_mex_more)},
             "p_usa_more": {str(int(y)): _finite(p) for y, p in zip(draws.years, scores.p_usa_more)}}
 
 
-def contest(variants: Sequence[DrawsLike], half_lives: Sequence[float], specification: Specification | None = None,
-            *, specification_file: str = "specs/neutral.toml", seed: int = 0,
-            rebuild: Callable[[float], DrawsLike] | None = None, sobol_base: int = SOBOL_BASE,
-            n_specifications: int = 128) -> Contest:
+def _cache_key(central: DrawsLike, spec: Specification, half_lives: Sequence[float], settings: tuple) -> str:
+    """A digest of everything the analysis depends on: the draws, the specification, the settings, this code."""
+    digest = hashlib.sha256()
+    digest.update(np.ascontiguousarray(central.values).tobytes())
+    digest.update(np.asarray(central.status).astype(str).tobytes())
+    digest.update(central.table.to_json().encode())
+    digest.update(spec.model_dump_json().encode())
+    digest.update(repr((tuple(float(h) for h in half_lives), settings)).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")) + sorted(Path(str(
+            resources.files("ironriver.data").joinpath("specs"))).glob("*.toml")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def contest(central: DrawsLike, specification: Specification | None = None, *,
+            specification_file: str = "specs/neutral.toml", seed: int = 0,
+            rebuild: Callable[[float], DrawsLike] | None = None, half_lives: Sequence[float] | None = None,
+            sobol_base: int = SOBOL_BASE, n_specifications: int = 128, cache_dir: Path | None = None) -> Contest:
     """The contestable verdict from cached indicator draws.
 
     Parameters
     ----------
-    variants : sequence of IndicatorDraws
-        The draws at the central decay half-life first, then the same draws at other half-lives (the Sobol
-        decay group and the flip search switch between them).
-    half_lives : sequence of float
-        The half-life (years) of each variant.
+    central : IndicatorDraws
+        The ledger's draws (built at the central spillover half-life).
     specification : Specification, optional
         The specification of the verdict (default: the shipped neutral one); its Sobol and flip analyses
         vary every input around it.
     rebuild : callable, optional
-        ``half_life → IndicatorDraws``, used for a perspective whose decay half-life is not among ``half_lives``.
+        ``half_life → IndicatorDraws``: the same draws at another spillover half-life (cheap once the models
+        are cached). Used for the Sobol decay group, the flip search and a perspective that sets a half-life.
+        Without it the decay group is left out.
+    half_lives : sequence of float, optional
+        The central half-life of ``central`` first, then the others to vary over (default: the central value,
+        low and high end of the assumption ``spillover_half_life_years``).
+    cache_dir : Path, optional
+        Where to keep results between runs, keyed by a digest of the draws, specification, settings and code.
     """
     spec = specification or load_specification()
-    central = variants[0]
-    space = space_of(variants, spec, half_lives)
-    scores = aggregate(central, spec, np.random.default_rng([seed, 17]))
-    cache = {float(h): v for h, v in zip(half_lives, variants)}
+    if half_lives is None:
+        item = assumption("spillover_half_life_years")
+        half_lives = (item.value, item.low, item.high)
+    half_lives = tuple(float(h) for h in half_lives)
+    settings = (seed, sobol_base, n_specifications, specification_file, rebuild is not None)
+    path = None
+    if cache_dir is not None:
+        path = Path(cache_dir) / f"contest-{_cache_key(central, spec, half_lives, settings)}.pkl"
+        if path.is_file():
+            try:
+                with path.open("rb") as stream:
+                    return pickle.load(stream)
+            except Exception:  # a damaged or outdated cache entry is recomputed
+                path.unlink(missing_ok=True)
+    variants = {half_lives[0]: central}
+    if rebuild is not None:
+        variants.update({h: rebuild(h) for h in half_lives[1:]})
 
     def draws_for(candidate: Specification) -> DrawsLike:
         wanted = candidate.decay.spillover_half_life_years
         if wanted is None:
             return central
-        if float(wanted) not in cache:
+        if float(wanted) not in variants:
             if rebuild is None:
-                return central
-            cache[float(wanted)] = rebuild(float(wanted))
-        return cache[float(wanted)]
+                raise SpecificationError(f"{candidate.name}: decay.spillover_half_life_years needs the models "
+                                         "to rebuild the indicator draws")
+            variants[float(wanted)] = rebuild(float(wanted))
+        return variants[float(wanted)]
 
+    chosen = draws_for(spec)
+    order = [h for h in half_lives if h in variants]
+    space = space_of([chosen, *[variants[h] for h in order[1:]]], spec,
+                     [spec.decay.spillover_half_life_years or order[0], *order[1:]])
+    scores = aggregate(chosen, spec, np.random.default_rng([seed, 7]))
     perspectives = tuple(_perspective(draws_for(s), s, f"specs/{name}.toml", seed)
-                         for name, path in shipped_specifications().items()
-                         for s in [load_specification(path)])
+                         for name, file in shipped_specifications().items()
+                         for s in [load_specification(file)])
     uncertainty = specification_uncertainty(space, n_specifications=n_specifications, seed=seed)
     sensitivity = sobol_analysis(space, n_base=sobol_base, n_resamples=SOBOL_RESAMPLES, seed=seed)
     flips = tuple(flip_analysis(space, seed=seed))
     comparable = [int(y) for y, p in zip(central.years, scores.p_mex_more) if np.isfinite(p)]
     headline = max(comparable) if comparable else int(np.max(central.years))
-    return Contest(np.asarray(central.years), spec, specification_file, scores, perspectives, uncertainty,
-                   sensitivity, flips, headline)
+    result = Contest(np.asarray(central.years), spec, specification_file, scores, perspectives, uncertainty,
+                     sensitivity, flips, headline)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".tmp")
+        with partial.open("wb") as stream:
+            pickle.dump(result, stream)
+        partial.replace(path)
+    return result

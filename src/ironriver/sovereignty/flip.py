@@ -7,7 +7,7 @@ points — stays as drawn (common random numbers, so only the moved input differ
 * a kind's weight set to t ∈ [0, 1], the other kinds sharing 1 − t in their drawn proportions;
 * one indicator's reference point fixed at a value within its stated range (ratio normalisation only);
 * one indicator left out;
-* a different normalisation, aggregation within or across kinds, carry-forward cap or decay half-life.
+* a different normalisation, aggregation within or across kinds, carry-forward cap or spillover half-life.
 
 A change *flips* a year if afterwards the other state is the more threatened with P ≥ 0.5. Continuous
 changes are measured by the share of the input's range they move (on the log scale for reference points,
@@ -25,7 +25,19 @@ from typing import Any
 
 import numpy as np
 
-from ironriver.sovereignty.aggregate import TIE_TOLERANCE, Rows, _combine, compare_overall, evaluate, spec_rows
+from ironriver.sovereignty.aggregate import (
+    TIE_TOLERANCE,
+    Rows,
+    _combine,
+    cells_of,
+    compare_overall,
+    evaluate,
+    kinds_of,
+    overall_of,
+    spec_rows,
+    threats_of,
+    with_indicator_threat,
+)
 from ironriver.sovereignty.sensitivity import Space
 from ironriver.sovereignty.specification import AGGREGATIONS, KIND_ORDER, MAX_CARRY_FORWARD_YEARS, NORMALISATIONS
 
@@ -58,7 +70,7 @@ class Change:
             sign = "≥" if self.operator == ">=" else "≤"
             return f"{self.input} {sign} {_number(self.value)}{unit} (now {_number(self.default)})"
         if self.kind == "exclude":
-            return f"leave out {self.input}"
+            return f"leaving out the indicator '{self.input}'"
         return f"{self.input}: {self.value} instead of {self.default}"
 
     @property
@@ -136,59 +148,67 @@ def _move_weight(weights: np.ndarray, k: int, t: float) -> np.ndarray:
     return moved
 
 
-def flip_analysis(space: Space, *, n_draws: int = 100, seed: int = 0) -> list[YearFlip]:
+def flip_analysis(space: Space, *, n_draws: int | None = None, seed: int = 0) -> list[YearFlip]:
     """For each year, every single change within the stated ranges that flips the verdict, smallest first.
 
-    Uses ``n_draws`` posterior draws (evenly spaced through the cached draws) with kind weights and reference
-    points drawn once under the space's base specification and held fixed across the changes.
+    Uses ``n_draws`` posterior draws (default all; evenly spaced through the cached draws), each with its own
+    kind weights and reference points drawn once under the space's base specification and held fixed across
+    the changes.
     """
     layout, spec = space.layout, space.base
-    draw = np.unique(np.linspace(0, space.n_draws - 1, min(n_draws, space.n_draws)).round().astype(int))
-    base_rows = spec_rows(spec, layout, draw, np.random.default_rng([seed, 13]))
-    kind_scores, overall = evaluate(space.values, space.runs, layout, base_rows)
-    base_p = _p_pair(overall)
+    count = space.n_draws if n_draws is None else min(n_draws, space.n_draws)
+    draw = np.unique(np.linspace(0, space.n_draws - 1, count).round().astype(int))
+    rows = spec_rows(spec, layout, draw, np.random.default_rng([seed, 13]))
+    threats = threats_of(space.values, space.runs, layout, rows)
+    cells = cells_of(threats, layout, rows)
+    kind_scores = kinds_of(cells, layout, rows)
+    base_p = _p_pair(overall_of(kind_scores, rows))
     n_years = space.years.size
     found: list[list[Change]] = [[] for _ in range(n_years)]
     leader = np.where(base_p[0] > base_p[1], 0, np.where(base_p[1] > base_p[0], 1, -1))
 
-    def record(changes_p: np.ndarray, make: Any) -> None:
-        """``changes_p`` (2, Y) after a change; ``make(j, p_other)`` builds the Change for year j."""
+    def record(p: np.ndarray, change: Change) -> None:
+        """Keep ``change`` for every year it flips; ``p`` (2, Y) is P after the change."""
         for j in range(n_years):
-            if leader[j] >= 0 and changes_p[1 - leader[j], j] >= 0.5:
-                found[j].append(make(j, float(changes_p[1 - leader[j], j])))
+            if leader[j] >= 0 and p[1 - leader[j], j] >= 0.5:
+                found[j].append(replace(change, p_other=float(p[1 - leader[j], j])))
 
-    _weight_changes(space, kind_scores, base_rows, leader, found)
-    _reference_changes(space, base_rows, leader, found)
-
-    # discrete switches, evaluated in one batch
-    batch: list[tuple[Rows, Change]] = []
-    n_rows = len(base_rows)
+    _weight_changes(space, kind_scores, rows, leader, found)
+    cached = (threats, cells, kind_scores)
+    _reference_changes(space, rows, cached, leader, found)
     for i, indicator in enumerate(layout.ids):
-        if base_rows.include[0, i]:
-            include = base_rows.include.copy()
-            include[:, i] = False
-            batch.append((replace(base_rows, include=include),
-                          Change(layout.labels[i], "exclude", indicator, "=", "left out", "included", 1.0, 0.0)))
-    switches = (("normalisation", "normalisation", NORMALISATIONS), ("within", "aggregation within kinds", AGGREGATIONS),
-                ("across", "aggregation across kinds", AGGREGATIONS),
+        if rows.include[0, i]:
+            overall = with_indicator_threat(*cached, layout, rows, i, np.full((len(rows), n_years), np.nan))
+            record(_p_pair(overall), Change(layout.labels[i], "exclude", indicator, "=", "left out", "included",
+                                            1.0, 0.0))
+    for field, words in (("within", "aggregation within kinds"), ("across", "aggregation across kinds")):
+        current = int(getattr(rows, field)[0])
+        for level, name in enumerate(AGGREGATIONS):
+            if level != current:
+                changed = replace(rows, **{field: np.full(len(rows), level)})
+                kinds = kinds_of(cells, layout, changed) if field == "within" else kind_scores
+                record(_p_pair(overall_of(kinds, changed)),
+                       Change(words, field, "", "=", name, AGGREGATIONS[current], 1.0, 0.0))
+
+    # switches that change the threats themselves: one batch through the whole kernel
+    batch: list[tuple[Rows, Change]] = []
+    switches = (("normalisation", "normalisation", NORMALISATIONS),
                 ("carry", "carry-forward cap", [f"{n} years" for n in range(MAX_CARRY_FORWARD_YEARS + 1)]))
     for field, words, levels in switches:
-        current = int(getattr(base_rows, field)[0])
+        current = int(getattr(rows, field)[0])
         for level, name in enumerate(levels):
             if level != current:
-                batch.append((replace(base_rows, **{field: np.full(n_rows, level)}),
+                batch.append((replace(rows, **{field: np.full(len(rows), level)}),
                               Change(words, "carry_forward" if field == "carry" else field, "", "=", name,
                                      levels[current], 1.0, 0.0)))
     for v in range(1, space.values.shape[0]):
-        batch.append((replace(base_rows, variant=np.full(n_rows, v)),
-                      Change("decay half-life", "decay", "", "=", f"{space.half_lives[v]:g} years",
+        batch.append((replace(rows, variant=np.full(len(rows), v)),
+                      Change("spillover half-life", "decay", "", "=", f"{space.half_lives[v]:g} years",
                              f"{space.half_lives[0]:g} years", 1.0, 0.0)))
     if batch:
-        stacked = _concat([rows for rows, _ in batch])
-        _, outcome = evaluate(space.values, space.runs, layout, stacked)
+        _, outcome = evaluate(space.values, space.runs, layout, _concat([r for r, _ in batch]))
         for b, (_, change) in enumerate(batch):
-            p = _p_pair(outcome[b * n_rows:(b + 1) * n_rows])
-            record(p, lambda j, p_other, change=change: replace(change, p_other=p_other))
+            record(_p_pair(outcome[b * len(rows):(b + 1) * len(rows)]), change)
 
     results = []
     for j, year in enumerate(space.years):
@@ -274,7 +294,8 @@ def _weight_changes(space: Space, kind_scores: np.ndarray, rows: Rows, leader: n
                                    float(abs(t_flip - default)), float(final[n])))
 
 
-def _reference_changes(space: Space, rows: Rows, leader: np.ndarray, found: list[list[Change]]) -> None:
+def _reference_changes(space: Space, rows: Rows, cached: tuple[np.ndarray, np.ndarray, np.ndarray],
+                       leader: np.ndarray, found: list[list[Change]]) -> None:
     """Fix one indicator's reference point across its range (ratio normalisation only).
 
     A threat x / (x + r) falls as r rises and every aggregation is monotone in each threat, so P(other state
@@ -284,40 +305,34 @@ def _reference_changes(space: Space, rows: Rows, leader: np.ndarray, found: list
     layout = space.layout
     if (rows.normalisation != NORMALISATIONS.index("ratio")).any():
         return
+    variant = np.zeros(len(rows), int) if rows.variant is None else rows.variant
+    values = np.where(space.runs[variant] > rows.carry[:, None, None], np.nan, space.values[variant, rows.draw])
+
+    def p_at(i: int, value: float) -> np.ndarray:
+        x = np.clip(values[:, i], 0.0, None)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            threat = x / (x + value)
+        return _p_pair(with_indicator_threat(*cached, layout, rows, i, threat))
+
     candidates = [i for i in range(layout.n) if rows.include[0, i] and np.isfinite(layout.reference_low[i])
                   and np.isfinite(layout.reference_high[i]) and 0 < layout.reference_low[i] < layout.reference_high[i]]
-    ends = [(i, value) for i in candidates for value in (layout.reference_low[i], layout.reference_high[i])]
-    flipping = {i for i, _, p in _scan_references(space, rows, ends)
-                if any(leader[j] >= 0 and p[1 - leader[j], j] >= 0.5 for j in range(space.years.size))}
-    grid = [(i, value) for i in sorted(flipping)
-            for value in np.geomspace(layout.reference_low[i], layout.reference_high[i], REFERENCE_GRID)]
-    best: dict[tuple[int, int], Change] = {}
-    for i, value, p in _scan_references(space, rows, grid):
-        central, low, high = layout.reference[i], layout.reference_low[i], layout.reference_high[i]
-        distance = abs(np.log(value / central)) / np.log(high / low)
-        if distance < 1e-9:
-            continue          # pinning the reference at its central value is not a move
-        for j in range(space.years.size):
-            if leader[j] < 0 or p[1 - leader[j], j] < 0.5:
-                continue
-            change = Change(f"reference point of {layout.labels[i]} [{layout.units[i]}]", "reference",
-                            layout.ids[i], ">=" if value > central else "<=", float(value), float(central),
-                            float(distance), float(p[1 - leader[j], j]))
-            if (i, j) not in best or distance < best[(i, j)].distance:
-                best[(i, j)] = change
-    for (_, j), change in best.items():
-        found[j].append(change)
-
-
-def _scan_references(space: Space, rows: Rows, settings: list[tuple[int, float]]) -> list[tuple[int, float, np.ndarray]]:
-    """(indicator, value, P pair (2, Y)) with indicator ``i``'s reference point fixed at ``value`` in every row."""
-    if not settings:
-        return []
-    batch = []
-    for i, value in settings:
-        reference = rows.reference.copy()
-        reference[:, i] = value
-        batch.append(replace(rows, reference=reference))
-    n_rows = len(rows)
-    _, outcome = evaluate(space.values, space.runs, space.layout, _concat(batch))
-    return [(i, float(value), _p_pair(outcome[b * n_rows:(b + 1) * n_rows])) for b, (i, value) in enumerate(settings)]
+    years = np.arange(space.years.size)
+    other = np.where(leader >= 0, 1 - leader, 0)
+    for i in candidates:
+        low, high, central = layout.reference_low[i], layout.reference_high[i], layout.reference[i]
+        ends = [p_at(i, low), p_at(i, high)]
+        if not any(((p[other, years] >= 0.5) & (leader >= 0)).any() for p in ends):
+            continue
+        best: dict[int, Change] = {}
+        for value in np.geomspace(low, high, REFERENCE_GRID):
+            distance = abs(np.log(value / central)) / np.log(high / low)
+            if distance < 1e-9:
+                continue          # pinning the reference at its central value is not a move
+            p = p_at(i, value)
+            for j in np.flatnonzero((p[other, years] >= 0.5) & (leader >= 0)):
+                if j not in best or distance < best[j].distance:
+                    best[j] = Change(f"reference point of {layout.labels[i]} [{layout.units[i]}]", "reference",
+                                     layout.ids[i], ">=" if value > central else "<=", float(value),
+                                     float(central), float(distance), float(p[other[j], j]))
+        for j, change in best.items():
+            found[j].append(change)

@@ -6,7 +6,8 @@ varies all of them at once over their stated ranges — the iron-river and other
 weight (Dirichlet), the reference points (log-uniform in their ranges, one uniform per concept shared by
 both states), the normalisation (ratio, min–max, rank), the aggregations within and across kinds
 (arithmetic, geometric, weakest link), which indicator is left out (none, or any one), the carry-forward cap
-(0–3 years) and the decay half-life (the cached draws built at the low, central and high half-life) —
+(0–3 years) and the spillover half-life (the cached draws rebuilt at the low, central and high half-life of the
+assumption spillover_half_life_years) —
 and reports:
 
 * :func:`specification_uncertainty`: P(MEX more threatened) by year over draws × weights × specifications,
@@ -65,7 +66,7 @@ class Space:
     layout: Layout
     values: np.ndarray               # (V, D, I, Y)
     runs: np.ndarray                 # (V, I, Y)
-    half_lives: tuple[float, ...]    # the decay half-life of each variant (years; NaN if unknown)
+    half_lives: tuple[float, ...]    # the spillover half-life of each variant (years; NaN if unknown)
     base: Specification
 
     @property
@@ -74,7 +75,7 @@ class Space:
 
 
 def space_of(variants: Sequence, base: Specification, half_lives: Sequence[float] | None = None) -> Space:
-    """A :class:`Space` from indicator draws that differ only in their decay half-life (first = central)."""
+    """A :class:`Space` from indicator draws that differ only in their spillover half-life (first = central)."""
     variants = list(variants)
     layout = layout_of(variants[0].table)
     values, runs = stack_variants(variants)
@@ -92,7 +93,7 @@ def GROUPS(space: Space) -> list[tuple[str, int]]:  # noqa: N802 - a table, comp
     groups += [("reference points", len(space.layout.concepts)), ("normalisation", 1), ("aggregation", 2),
                ("indicator inclusion", 1), ("carry-forward", 1)]
     if space.values.shape[0] > 1:
-        groups.append(("decay half-life", 1))
+        groups.append(("decay (spillover half-life)", 1))
     return groups
 
 
@@ -128,6 +129,12 @@ def score_gap(space: Space, u: np.ndarray) -> np.ndarray:
     """Overall score gap MEX − USA ``(R, Y)`` for uniforms ``u`` (NaN where the year is not comparable)."""
     _, overall = evaluate(space.values, space.runs, space.layout, rows_from_uniforms(space, u))
     return overall[:, 0] - overall[:, 1]
+
+
+UNDEFINED_GAP = 0.0
+"""The gap of an evaluation that leaves the two states no kind in common (e.g. a carry-forward cap of 0 in a
+year whose values are all carried): neither is the more threatened. The share of such evaluations is
+reported beside the indices."""
 
 
 # --- Sobol indices -----------------------------------------------------------------------------------
@@ -182,12 +189,21 @@ def sobol_indices(groups: Sequence[tuple[str, int]], model: Callable[[np.ndarray
 def sobol_analysis(space: Space, *, n_base: int = 256, n_resamples: int = 100, seed: int = 0) -> pd.DataFrame:
     """Sobol indices of the overall score gap (MEX − USA) per year over :func:`GROUPS`.
 
-    Returns one row per year × group (``year``, ``group``, ``S1``, ``ST`` and their intervals), ordered by
-    year then by total index; years whose gap is undefined in some evaluation are left out.
+    Returns one row per year × group (``year``, ``group``, ``S1``, ``ST`` and their intervals,
+    ``share_undefined``: the share of evaluations with no kind in common, whose gap counts as
+    :data:`UNDEFINED_GAP`), ordered by year then by total index; a year whose gap never varies is left out.
     """
-    table = sobol_indices(GROUPS(space), lambda u: score_gap(space, u), n_base=n_base,
-                          n_resamples=n_resamples, seed=seed)
-    table.insert(0, "year", space.years[table.pop("output").to_numpy(int)].astype(int))
+    undefined: list[np.ndarray] = []
+
+    def model(u: np.ndarray) -> np.ndarray:
+        gap = score_gap(space, u)
+        undefined.append(np.isnan(gap).mean(axis=0))
+        return np.where(np.isnan(gap), UNDEFINED_GAP, gap)
+
+    table = sobol_indices(GROUPS(space), model, n_base=n_base, n_resamples=n_resamples, seed=seed)
+    output = table.pop("output").to_numpy(int)
+    table.insert(0, "year", space.years[output].astype(int))
+    table["share_undefined"] = undefined[0][output] if undefined else np.nan
     return table.sort_values(["year", "ST"], ascending=[True, False], ignore_index=True)
 
 
