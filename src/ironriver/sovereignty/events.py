@@ -100,7 +100,7 @@ def legal_barrier_counts(timeline: pd.DataFrame, state: str, years: np.ndarray
     lineage = []
     for j, year in enumerate(years):
         live = events[(events["date"].dt.year <= year)
-                      & events["id"].map(lambda i: reversed_in.get(i, 10_000) > year)]
+                      & events["id"].map(lambda i: reversed_in.get(i, 10_000) > year).astype(bool)]
         counts[j] = len(live)
         lineage.append(f"timeline remedies denied to {state} in force in {int(year)}: "
                        + (", ".join(live["id"]) if len(live) else "none"))

@@ -197,26 +197,25 @@ def synthetic_opioid_death_rate(inputs: Inputs, years: np.ndarray, n_draws: int,
     known: dict[int, tuple[float, str, str]] = {}
     national = inputs.table("overdose_death_rates_national")
     if national is not None:
-        rows = national[national["drug"].str.contains("synthetic", case=False)
-                        & (national["rate_type"] == "crude") & (national["group"].str.lower().isin(["all persons", "total"])
-                                                                | national["group_label"].str.lower().eq("all persons"))]
-        for year, rate in zip(rows["year"], rows["rate"]):
-            if pd.notna(rate):
-                known[int(year)] = (float(rate), f"store overdose_death_rates_national {int(year)} (NCHS, crude, "
-                                    "other synthetic opioids, all persons)", "observed")
+        rows = national[(national["drug"] == "synthetic opioids (T40.4)") & (national["rate_type"] == "crude")
+                        & (national["group"] == "Total") & national["deaths_per_100k"].notna()]
+        for year, rate in zip(rows["year"], rows["deaths_per_100k"]):
+            known[int(year)] = (float(rate), f"store overdose_death_rates_national {int(year)} (NCHS Health, United "
+                                "States: synthetic opioids T40.4, crude, all persons)", "observed")
     annual, nmc = inputs.table("synthetic_opioid_deaths_annual"), inputs.table("cow_nmc")
     if annual is not None and nmc is not None:
         us = annual[(annual["jurisdiction"] == "US") & annual["deaths"].notna()]
         population = nmc[nmc["ccode"] == CCODE["USA"]].set_index("year")["tpop"] * 1000.0
         latest = int(population.index.max())
-        for year, deaths, provisional in zip(us["year"], us["deaths"], us["provisional"]):
+        for year, deaths, provisional, under in zip(us["year"], us["deaths"], us["provisional"], us["underreported"]):
             pop_year = min(int(year), latest)
             if int(year) - pop_year > 3:
                 continue
             carried = "" if pop_year == int(year) else f" (population {pop_year}, carried)"
             known[int(year)] = (PER_100K * float(deaths) / float(population[pop_year]),
                                 f"store synthetic_opioid_deaths_annual US {int(year)}: {int(deaths):,} deaths"
-                                f"{' (provisional)' if provisional else ''} ÷ cow_nmc tpop ccode 2{carried}", "observed")
+                                f"{' (provisional)' if provisional else ''}{', NCHS: underreported' if under else ''}"
+                                f" ÷ cow_nmc tpop ccode 2{carried}", "observed")
     return _from_known(known, years, n_draws)
 
 

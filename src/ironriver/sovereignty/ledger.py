@@ -17,6 +17,7 @@ The result keeps the full grid *weightings × draws* for the verdict.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,12 +36,17 @@ DEFAULT_WEIGHTINGS = 100
 """Dirichlet weightings of the kinds sampled for the sensitivity to weights."""
 
 
-def threats(draws: IndicatorDraws, rng: np.random.Generator) -> np.ndarray:
-    """Threats ``(n_draws, n_indicators, n_years)`` in [0, 1] (NaN where missing), one reference per draw."""
+def threats(draws: IndicatorDraws, seed: int, quantile: float | None = None) -> np.ndarray:
+    """Threats ``(n_draws, n_indicators, n_years)`` in [0, 1] (NaN where missing), one reference per draw.
+
+    Each concept's uniforms come from their own stream (seeded by the concept's name), so adding a concept
+    changes no other draw. ``quantile`` fixes every reference at that quantile of its log range (0.5: the
+    geometric midpoint) instead.
+    """
     table = draws.table
     n_draws = draws.values.shape[0]
-    concept_names = sorted(table["concept"].unique())
-    uniforms = dict(zip(concept_names, rng.uniform(size=(len(concept_names), n_draws))))
+    uniforms = {name: (np.random.default_rng([seed, 7, zlib.crc32(name.encode())]).uniform(size=n_draws)
+                       if quantile is None else np.full(n_draws, quantile)) for name in table["concept"].unique()}
     out = np.full(draws.values.shape, np.nan)
     for i, row in enumerate(table.to_dict("records")):
         if row["transform"] == "share":
@@ -123,10 +129,12 @@ class Ledger:
 
 
 def score(draws: IndicatorDraws, *, n_weightings: int = DEFAULT_WEIGHTINGS, seed: int = 0,
-          missing: list[str] | None = None) -> Ledger:
-    """The ledger's default aggregation of ``draws`` (see the module docstring for the rule)."""
-    rng = np.random.default_rng([seed, 7])
-    threat = threats(draws, rng)
+          missing: list[str] | None = None, reference_quantile: float | None = None) -> Ledger:
+    """The ledger's default aggregation of ``draws`` (see the module docstring for the rule).
+
+    ``reference_quantile`` pins every reference point (see :func:`threats`); by default they are drawn.
+    """
+    threat = threats(draws, seed, reference_quantile)
     table = draws.table
     n_draws, _, n_years = threat.shape
     kind_scores: dict[tuple[str, str], np.ndarray] = {}
@@ -137,13 +145,14 @@ def score(draws: IndicatorDraws, *, n_weightings: int = DEFAULT_WEIGHTINGS, seed
             if members.size == 0:
                 kind_scores[(state, kind)] = np.full((1, n_draws, n_years), np.nan, np.float32)
                 continue
-            with np.errstate(invalid="ignore"), np.testing.suppress_warnings() as quiet:
-                quiet.filter(RuntimeWarning)
-                mean = np.nanmean(threat[:, members, :], axis=1)
+            block = threat[:, members, :]
+            count = (~np.isnan(block)).sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = np.where(count > 0, np.nansum(block, axis=1) / count, np.nan)
             kind_scores[(state, kind)] = mean[None].astype(np.float32)
             has_kind[s, k] = draws.available[members].any(axis=0)
     comparable = has_kind.all(axis=0)
-    weights = kind_weights(n_weightings, rng)
+    weights = kind_weights(n_weightings, np.random.default_rng([seed, 8]))
     mass = weights @ comparable.astype(float)                                             # (W, Y)
     overall = {}
     for state in STATES:

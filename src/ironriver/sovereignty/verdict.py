@@ -60,12 +60,13 @@ def compare(mex: np.ndarray, usa: np.ndarray, year: int, kind: str) -> Compariso
     more, less = diff > TIE_TOLERANCE, diff < -TIE_TOLERANCE
     n = int(ok.sum())
     p_more, p_less = float(more.sum() / n), float(less.sum() / n)
+    p_tie = float((ok & ~more & ~less).sum() / n)            # counted, not 1 − p − q: exact under a label swap
     with np.errstate(invalid="ignore"):
         by_weighting = more.sum(axis=1) / ok.sum(axis=1)                # per weighting, over draws
         by_draw = more.sum(axis=0) / ok.sum(axis=0)                     # per draw, over weightings
     share_w = float(np.nanmean(by_weighting > 0.5)) if np.isfinite(by_weighting).any() else np.nan
     share_d = float(np.nanmean(by_draw > 0.5)) if np.isfinite(by_draw).any() else np.nan
-    return Comparison(year, kind, p_more, p_less, max(0.0, 1.0 - p_more - p_less), share_w, share_d, n)
+    return Comparison(year, kind, p_more, p_less, p_tie, share_w, share_d, n)
 
 
 @dataclass(frozen=True)
