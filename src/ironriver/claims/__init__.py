@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -126,3 +127,17 @@ def claims(years: str | tuple[int, int] | None = None, *, seed: int = 0, scenari
     """
     return pd.DataFrame(claim_records(years, seed=seed, scenario=scenario, specification=specification),
                         columns=list(FIELDS))
+
+
+class _CallableModule(type(sys.modules[__name__])):  # type: ignore[misc]
+    """Lets ``ironriver.claims(...)`` work after ``import ironriver.claims``.
+
+    The stage folder and the notebook function share the name ``claims``; once the folder is imported Python
+    binds ``ironriver.claims`` to it, so the module forwards calls to :func:`claims`.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        return claims(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
