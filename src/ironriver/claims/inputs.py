@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["ClaimInputs", "VerdictEvidence", "gather", "verdict_evidence", "SPECIFICATION_SAMPLES"]
+__all__ = ["ClaimInputs", "VerdictEvidence", "gather", "from_assessment", "verdict_evidence", "SPECIFICATION_SAMPLES"]
 
 SPECIFICATION_SAMPLES = 128
 """Specifications sampled for the robustness of the verdict (the contestable verdict's default)."""
@@ -133,23 +133,21 @@ def verdict_evidence(draws: Any, specification: Any = None, *, seed: int = 0,
         perspectives=perspectives, years_mex_more=int((finite > 0.5).sum()), years_compared=int(finite.size))
 
 
-def gather(years: str | tuple[int, int] | None = None, *, seed: int = 0, scenario: str | Path | None = None,
-           specification: Any = None) -> ClaimInputs:
-    """Fill the bundle from the chain: :func:`ironriver.assess` (cached models), the store and the cited tables.
+def from_assessment(assessment: Any, specification: Any = None) -> ClaimInputs:
+    """The bundle for an :class:`~ironriver.sovereignty.Assessment` already computed (the report's path).
 
-    The flow draws are the whole fitted span of the iron-river posterior (every headline period), or, with a
-    ``scenario``, the same draws with the scenario's simulated change in arrivals applied, as the ledger does.
+    The flow draws are the whole fitted span of the iron-river posterior (every headline period), with a
+    scenario's simulated change in arrivals applied where the assessment ran one, as the ledger does.
     """
-    from ironriver.sovereignty import assess
     from ironriver.store import literature, load, timeline
 
-    assessment = assess(years, seed=seed, scenario=scenario)
+    seed = int(assessment.seed)
     flows, lineage = None, "model output: iron-river posterior (ironriver.estimate_iron_river)"
     if assessment.inputs.flow_draws is not None:
         flows = assessment.inputs.flow_draws[["draw", "year", "guns_per_year"]]
         lineage = f"model output: iron-river posterior (ironriver.estimate_iron_river, seed {seed})"
-        if scenario is not None:
-            lineage += f", scenario {Path(scenario).name} applied (model simulate)"
+        if assessment.scenario is not None:
+            lineage += f", scenario {Path(assessment.scenario).name} applied (model simulate)"
     try:
         capabilities = load("cow_nmc")
     except Exception:  # a store without the table: the capability claim says so
@@ -157,3 +155,11 @@ def gather(years: str | tuple[int, int] | None = None, *, seed: int = 0, scenari
     return ClaimInputs(literature=literature(), timeline=timeline(), flow_draws=flows, flow_lineage=lineage,
                        capabilities=capabilities,
                        verdict=verdict_evidence(assessment.ledger.draws, specification, seed=seed), seed=seed)
+
+
+def gather(years: str | tuple[int, int] | None = None, *, seed: int = 0, scenario: str | Path | None = None,
+           specification: Any = None) -> ClaimInputs:
+    """Fill the bundle from the chain: :func:`ironriver.assess` (cached models), the store and the cited tables."""
+    from ironriver.sovereignty import assess
+
+    return from_assessment(assess(years, seed=seed, scenario=scenario), specification)
