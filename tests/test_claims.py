@@ -53,8 +53,12 @@ def test_json_has_one_object_per_claim_with_status_rule_evidence_and_lineage(pay
     # the record is cited: the 2021 suit in Massachusetts, the 2022 suit against Arizona dealers
     cited = " ".join(e["lineage"] for e in by_id["lawsuit_2021"]["evidence"])
     assert "mexico_v_sw_filed_2021" in cited and "arizona_dealers_suit_2022" in cited
-    assert any(e["lineage"].startswith("dataset cow_nmc") for e in by_id["asymmetry"]["evidence"])
+    assert any(e["lineage"].startswith("store cow_nmc") for e in by_id["asymmetry"]["evidence"])
     assert any("iron-river posterior" in e["lineage"] for e in by_id["flow_100k_200k"]["evidence"])
+    # every lineage names its kind of origin as the report's lineage rule does
+    from ironriver.report.lineage import LINEAGE_ORIGIN
+
+    assert [e["lineage"] for c in payload for e in c["evidence"] if not LINEAGE_ORIGIN.match(e["lineage"])] == []
 
 
 def test_record_view_fits_80_columns_and_names_every_claim(tmp_path: Path, payload: list[dict]) -> None:

@@ -115,7 +115,7 @@ def test_capability_ratio_status_by_threshold(ratios: dict[int, float], status: 
     outcome = capability_ratio(bundle(capabilities=nmc(ratios)), stronger="USA", weaker="MEX", since=1999)
     assert outcome.status == status
     assert "tpop 2.0×" in outcome.evidence[2]["value"]
-    assert outcome.evidence[0]["lineage"].startswith("dataset cow_nmc")
+    assert outcome.evidence[0]["lineage"].startswith("store cow_nmc")
 
 
 def test_capability_ratio_without_the_table_is_not_testable() -> None:

@@ -67,7 +67,7 @@ class ClaimInputs:
     literature: pd.DataFrame
     timeline: pd.DataFrame
     flow_draws: pd.DataFrame | None = None
-    flow_lineage: str = "model output: iron-river posterior (ironriver.estimate_iron_river)"
+    flow_lineage: str = "model iron-river posterior (ironriver.estimate_iron_river)"
     capabilities: pd.DataFrame | None = None
     verdict: VerdictEvidence | None = None
     seed: int = 0
@@ -142,10 +142,10 @@ def from_assessment(assessment: Any, specification: Any = None) -> ClaimInputs:
     from ironriver.store import literature, load, timeline
 
     seed = int(assessment.seed)
-    flows, lineage = None, "model output: iron-river posterior (ironriver.estimate_iron_river)"
+    flows, lineage = None, "model iron-river posterior (ironriver.estimate_iron_river)"
     if assessment.inputs.flow_draws is not None:
         flows = assessment.inputs.flow_draws[["draw", "year", "guns_per_year"]]
-        lineage = f"model output: iron-river posterior (ironriver.estimate_iron_river, seed {seed})"
+        lineage = f"model iron-river posterior (ironriver.estimate_iron_river, seed {seed})"
         if assessment.scenario is not None:
             lineage += f", scenario {Path(assessment.scenario).name} applied (model simulate)"
     try:

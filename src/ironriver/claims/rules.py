@@ -166,7 +166,7 @@ def capability_ratio(inputs: ClaimInputs, *, stronger: str, weaker: str, since: 
     else:
         status = "partly supported"
     first, last = int(ratios["year"].iloc[0]), int(latest["year"])
-    lineage = (f"dataset cow_nmc (Correlates of War National Material Capabilities), rows {stronger} and {weaker}, "
+    lineage = (f"store cow_nmc (Correlates of War National Material Capabilities), rows {stronger} and {weaker}, "
                f"{{years}}")
     components = ", ".join(f"{c} {latest[c]:.1f}×" for c in COMPONENTS if np.isfinite(latest[c]))
     evidence = (
@@ -194,7 +194,7 @@ def record(inputs: ClaimInputs, *, parts: Sequence[Any]) -> Outcome:
     status = combine(findings)
     evidence = tuple({**item, "part": f.part, "finding": f.finding} for f in findings for item in f.evidence)
     evidence += tuple({"what": f.part, "value": "no record in the bundled timeline or literature",
-                       "lineage": "timeline and literature tables (searched)", "part": f.part,
+                       "lineage": "timeline and literature (searched: nothing recorded)", "part": f.part,
                        "finding": f.finding} for f in findings if not f.evidence)
     why = "; ".join(f"{f.part}: {f.finding}" for f in findings)
     return Outcome(status, why, evidence)
@@ -232,7 +232,7 @@ def verdict_robustness(inputs: ClaimInputs) -> Outcome:
     status = verdict_status(v.p_mex_more, v.p_usa_more, v.share_specifications_mex, v.share_specifications_usa,
                             v.perspectives)
     views = ", ".join(f"{name} {p:.2f}" for name, p in v.perspectives.items())
-    lineage = f"model output: sovereignty ledger and verdict (ironriver.assess, seed {inputs.seed})"
+    lineage = f"model sovereignty ledger and verdict (ironriver.assess, seed {inputs.seed})"
     evidence = (
         {"what": f"P(Mexico's sovereignty more threatened), {v.year}, {v.specification} specification",
          "value": f"{v.p_mex_more:.2f} (USA {v.p_usa_more:.2f})", "lineage": lineage},
@@ -240,7 +240,7 @@ def verdict_robustness(inputs: ClaimInputs) -> Outcome:
          "value": f"{_pct(v.share_specifications_mex)} (USA {_pct(v.share_specifications_usa)})",
          "lineage": f"{lineage}; specification uncertainty (ironriver.sovereignty.sensitivity)"},
         {"what": f"P(Mexico more threatened) under each shipped perspective, {v.year}", "value": views,
-         "lineage": "specifications shipped in ironriver/data/specs/*.toml"},
+         "lineage": "model verdict under each specification shipped in ironriver/data/specs"},
         {"what": "years in which Mexico is the more threatened (P > 0.5)",
          "value": f"{v.years_mex_more} of {v.years_compared}", "lineage": lineage},
         {"what": f"P(Mexico more threatened) by kind, {v.year}",

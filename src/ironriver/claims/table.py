@@ -110,7 +110,7 @@ def _domestic_comparison(inputs: ClaimInputs) -> tuple[str, tuple[dict[str, Any]
         return "absent", ()
     p = v.kind_p_mex_more["domestic"]
     item = ({"what": f"P(Mexico's domestic sovereignty more threatened than the USA's), {v.year}",
-             "value": f"{p:.2f}", "lineage": f"model output: sovereignty ledger, kind domestic "
+             "value": f"{p:.2f}", "lineage": f"model sovereignty ledger, kind domestic "
                                               f"(ironriver.assess, seed {inputs.seed}, {v.specification})"},)
     if p >= ROBUST_P:
         return "confirmed", item

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ironriver.report.claims import claims_block
 from ironriver.sovereignty.chain import Assessment
 from ironriver.sovereignty.catalogue import INDICATORS, KINDS, STATES, concepts
 from ironriver.sovereignty.events import CODING_RULE
@@ -332,6 +333,7 @@ def build_model(assessment: Assessment) -> dict[str, Any]:
         "timeline": _timeline(assessment),
         "assumptions": _assumptions(),
         "not_included": list(dict.fromkeys(assessment.missing)),
+        "claims": claims_block(assessment),
     }
     model["appendix"] = _appendix(assessment, model)
     return model
