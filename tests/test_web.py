@@ -50,6 +50,16 @@ def test_assessment_rejects_years_out_of_range(client: TestClient) -> None:
     assert response.status_code == 400 and "1800" in response.json()["error"]
 
 
+def test_claims_endpoint_matches_the_cli_shape(client: TestClient) -> None:
+    from ironriver.claims import STATUSES, claim_ids
+
+    rows = client.get("/api/claims").json()
+    assert [r["id"] for r in rows] == list(claim_ids())
+    assert all(r["status"] in STATUSES and r["evidence"] and r["would_change"] for r in rows)
+    bad = client.get("/api/claims", params={"years": "1800:1900"})
+    assert bad.status_code in (400, 422) and "outside the span" in bad.text
+
+
 def test_dashboard_page_and_offline_plotly(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200 and "/static/plotly.min.js" in page.text

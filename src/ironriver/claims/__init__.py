@@ -92,7 +92,9 @@ def claim_records(years: str | tuple[int, int] | None = None, *, seed: int = 0, 
         from ironriver.errors import IronRiverError
 
         raise IronRiverError(f"scenario file {scenario} does not exist")
-    key_parts = (years if not isinstance(years, list) else tuple(years), seed,
+    from ironriver.sovereignty.chain import parse_years
+
+    key_parts = (parse_years(years), seed,
                  None if scenario is None else str(scenario), _spec_part(specification))
     path = None
     if use_cache:

@@ -127,6 +127,15 @@ def create_app() -> FastAPI:
         first, last = parse_years(years)
         return _assessment(f"{first}:{last}", seed)
 
+    @app.get("/api/claims")
+    def claims(years: str = "2000:2025", seed: int = Query(0, ge=0)) -> list[dict[str, Any]]:
+        """The essay's claims tested against the evidence (as ``ironriver claims --json``)."""
+        from ironriver.claims import claim_records
+        from ironriver.sovereignty import parse_years
+
+        first, last = parse_years(years)
+        return claim_records(f"{first}:{last}", seed=seed)
+
     return app
 
 
