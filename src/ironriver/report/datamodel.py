@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ironriver.report.claims import claims_block
-from ironriver.sovereignty.chain import Assessment
-from ironriver.sovereignty.catalogue import INDICATORS, KINDS, STATES, concepts
+from ironriver.sovereignty.chain import Assessment, concept_records
+from ironriver.sovereignty.catalogue import INDICATORS, KINDS, STATES
 from ironriver.sovereignty.events import CODING_RULE
 from ironriver.sovereignty.measures import firearm_homicide_rates
 from ironriver.sovereignty.transforms import ASSUMPTIONS
@@ -104,10 +104,27 @@ def _indicator_blocks(assessment: Assessment) -> list[dict[str, Any]]:
     return blocks
 
 
-def _concepts() -> list[dict[str, Any]]:
-    return [{"kind": r["kind"], "concept": r["concept"], "title": r["title"], "MEX": r["MEX"] or None,
-             "USA": r["USA"] or None, "shared_reference": bool(r["shared_reference"]), "note": r["note"]}
-            for r in concepts().to_dict("records")]
+SATURATED = (0.1, 0.9)
+"""A median threat outside this band in every year with a value counts as saturated (it cannot move)."""
+
+
+def _saturated(assessment: Assessment) -> list[dict[str, Any]]:
+    """Indicators whose median threat stays below 0.1 or above 0.9 in every year of the window with a value."""
+    table = assessment.ledger.indicator_table()
+    meta = assessment.ledger.draws.table.set_index("id")
+    out = []
+    for indicator_id, rows in table.groupby("indicator", sort=False):
+        threat = rows["threat"].to_numpy(dtype=float)
+        if threat.size and ((threat > SATURATED[1]).all() or (threat < SATURATED[0]).all()):
+            row = meta.loc[indicator_id]
+            why = ("a share is its own threat (no reference point); the share itself stays near its bound"
+                   if row["transform"] == "share" else
+                   "its values sit at one end of the range pooled with the other state's indicator of the concept "
+                   "(the two states differ by more than the range's spread)" if row["shared_reference"] else
+                   "its values in the window sit at one end of its own observed range")
+            out.append({"id": indicator_id, "low": _f(threat.min()), "high": _f(threat.max()), "why": why,
+                        "lineage": f"derived: median threats of {indicator_id} over the window's years with a value"})
+    return out
 
 
 def _iron_river(assessment: Assessment) -> dict[str, Any]:
@@ -324,8 +341,9 @@ def build_model(assessment: Assessment) -> dict[str, Any]:
         "states": list(STATES),
         "ledger": _ledger_rows(assessment),
         "indicators": _indicator_blocks(assessment),
-        "concepts": _concepts(),
+        "concepts": concept_records(),
         "coding_rule": CODING_RULE,
+        "saturated": _saturated(assessment),
         "iron_river": _iron_river(assessment),
         "spillover": _spillover(assessment),
         "sankey": _sankey(assessment),
