@@ -112,7 +112,7 @@ def _clean(value: Any) -> Any:
 
 
 def _perspective(draws: DrawsLike, spec: Specification, file: str, seed: int) -> dict[str, Any]:
-    scores = aggregate(draws, spec, np.random.default_rng([seed, 7]))
+    scores = aggregate(draws, spec, seed)
     return {"name": spec.name, "file": file, "description": spec.description,
             "p_mex_more": {str(int(y)): _finite(p) for y, p in zip(draws.years, scores.p_mex_more)},
             "p_usa_more": {str(int(y)): _finite(p) for y, p in zip(draws.years, scores.p_usa_more)}}
@@ -189,7 +189,7 @@ def contest(central: DrawsLike, specification: Specification | None = None, *,
     order = [h for h in half_lives if h in variants]
     space = space_of([chosen, *[variants[h] for h in order[1:]]], spec,
                      [spec.decay.spillover_half_life_years or order[0], *order[1:]])
-    scores = aggregate(chosen, spec, np.random.default_rng([seed, 7]))
+    scores = aggregate(chosen, spec, seed)
     perspectives = tuple(_perspective(draws_for(s), s, f"specs/{name}.toml", seed)
                          for name, file in shipped_specifications().items()
                          for s in [load_specification(file)])

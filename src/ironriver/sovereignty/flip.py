@@ -158,7 +158,7 @@ def flip_analysis(space: Space, *, n_draws: int | None = None, seed: int = 0) ->
     layout, spec = space.layout, space.base
     count = space.n_draws if n_draws is None else min(n_draws, space.n_draws)
     draw = np.unique(np.linspace(0, space.n_draws - 1, count).round().astype(int))
-    rows = spec_rows(spec, layout, draw, np.random.default_rng([seed, 13]))
+    rows = spec_rows(spec, layout, draw, seed)
     threats = threats_of(space.values, space.runs, layout, rows)
     cells = cells_of(threats, layout, rows)
     kind_scores = kinds_of(cells, layout, rows)
