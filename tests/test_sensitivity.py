@@ -98,3 +98,23 @@ def test_a_state_ahead_under_every_choice_is_robust():
 def test_robustness_sentence_names_how_robust(share, word):
     text = robustness_sentence(2025, 0.8, 0.2, share, 1 - share, 128)
     assert word in text and "Mexico's" in text and f"{100 * share:.0f}% of 128" in text
+
+
+def test_the_report_section_traces_every_number_and_draws_its_charts():
+    from ironriver.report.lineage import check_lineage
+    from ironriver.report.verdict_analysis import (
+        perspectives_chart,
+        sensitivity_chart,
+        verdict_analysis_model,
+        verdict_analysis_section,
+    )
+    from ironriver.sovereignty.contest import contest
+    from synthetic_draws import perspective_draws
+
+    branch = verdict_analysis_model(contest(perspective_draws(), sobol_base=64, n_specifications=16))
+    model = {"verdict_analysis": branch}
+    check_lineage(model)
+    assert perspectives_chart(model) is not None and sensitivity_chart(model) is not None
+    html = verdict_analysis_section(model, "<div>charts</div>")
+    assert "What would change the verdict" in html and "specs/essay.toml" in html
+    assert html.count("<li>") == len(branch["flip"])

@@ -204,7 +204,9 @@ def sobol_analysis(space: Space, *, n_base: int = 256, n_resamples: int = 100, s
     output = table.pop("output").to_numpy(int)
     table.insert(0, "year", space.years[output].astype(int))
     table["share_undefined"] = undefined[0][output] if undefined else np.nan
-    return table.sort_values(["year", "ST"], ascending=[True, False], ignore_index=True)
+    table = table.sort_values(["year", "ST"], ascending=[True, False], ignore_index=True)
+    table.attrs["n_evaluations"] = n_base * (len(GROUPS(space)) + 2)
+    return table
 
 
 # --- specification uncertainty ----------------------------------------------------------------------
