@@ -464,6 +464,7 @@ class Scores:
     kind_weights: np.ndarray     # (W, 4)
     specification: Specification
     rows: Rows = field(repr=False)
+    threats: np.ndarray | None = field(default=None, repr=False)   # (D, I, Y) under the specification
 
     @property
     def comparable(self) -> np.ndarray:
@@ -515,11 +516,12 @@ def aggregate(draws: DrawsLike, spec: Specification, seed: int = 0, *,
     layout = layout_of(draws.table)
     values, runs = stack_variants([draws])
     rows = spec_rows(spec, layout, np.arange(values.shape[1]), seed, weights_per_row=False)
-    kind, _ = evaluate(values, runs, layout, rows)
+    threats = threats_of(values, runs, layout, rows)
+    kind = kinds_of(cells_of(threats, layout, rows), layout, rows)
     fixed = spec.kinds.fixed_weights() is not None or spec.kinds.per_concept
     weights = kind_weight_draws(spec, layout, 1 if fixed else n_weightings, np.random.default_rng([seed, 8]))
     overall = combine_grid(kind, weights, AGGREGATIONS.index(spec.kinds.aggregation))
-    return Scores(np.asarray(draws.years), kind, overall, weights, spec, rows)
+    return Scores(np.asarray(draws.years), kind, overall, weights, spec, rows, threats)
 
 
 def combine_grid(kind: np.ndarray, weights: np.ndarray, method: int) -> np.ndarray:
