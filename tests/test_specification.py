@@ -234,3 +234,18 @@ def test_the_neutral_default_reproduces_the_ledgers_score(seed):
     np.testing.assert_allclose(ours.kind_weights, ledger.kind_weights)
     gap = ledger.overall["MEX"].astype(float) - ledger.overall["USA"].astype(float)
     np.testing.assert_allclose(ours.p_mex_more, (gap > 1e-6).mean(axis=(0, 1)), atol=0.01)
+
+
+def test_a_ledger_under_a_specification_feeds_the_verdict():
+    from ironriver.sovereignty.contest import ledger_under
+    from ironriver.sovereignty.ledger import score
+    from ironriver.sovereignty.verdict import verdict
+
+    draws = _ledger_like_draws(1)
+    neutral = verdict(ledger_under(draws, load_specification("neutral"), seed=1, n_weightings=50))
+    ledger = verdict(score(draws, seed=1, n_weightings=50))
+    assert neutral.table().equals(ledger.table())
+    only = Specification.from_dict({"name": "only", "kinds": {"weights": {"westphalian": 1.0}}})
+    moved = verdict(ledger_under(draws, only, seed=1))
+    assert moved.get(2012, "overall").p_mex_more == moved.get(2012, "westphalian").p_mex_more
+    assert not moved.table()["p_mex_more"].equals(neutral.table()["p_mex_more"])

@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ironriver.sovereignty.aggregate import DrawsLike, Scores, aggregate
+from ironriver.sovereignty.aggregate import DEFAULT_WEIGHTINGS, STATE_ORDER, DrawsLike, Scores, aggregate
 from ironriver.sovereignty.flip import YearFlip, flip_analysis
+from ironriver.sovereignty.ledger import Ledger
 from ironriver.sovereignty.sensitivity import (
     SpecificationUncertainty,
     sobol_analysis,
@@ -34,6 +35,7 @@ from ironriver.sovereignty.sensitivity import (
     specification_uncertainty,
 )
 from ironriver.sovereignty.specification import (
+    KIND_ORDER,
     Specification,
     SpecificationError,
     load_specification,
@@ -41,7 +43,7 @@ from ironriver.sovereignty.specification import (
 )
 from ironriver.sovereignty.transforms import assumption
 
-__all__ = ["Contest", "contest", "SOBOL_BASE", "SOBOL_RESAMPLES"]
+__all__ = ["Contest", "contest", "ledger_under", "SOBOL_BASE", "SOBOL_RESAMPLES"]
 
 SOBOL_BASE = 256
 """Saltelli base sample: the model is re-aggregated SOBOL_BASE × (groups + 2) times (≈ 3,300 for 11 groups)."""
@@ -109,6 +111,17 @@ def _clean(value: Any) -> Any:
     if isinstance(value, float):
         return _finite(value)
     return value
+
+
+def ledger_under(draws: Any, spec: Specification, *, seed: int = 0, n_weightings: int = DEFAULT_WEIGHTINGS,
+                 missing: list[str] | None = None) -> Ledger:
+    """The ledger of ``draws`` aggregated under ``spec`` (under the neutral default: the ledger's own score())."""
+    scores = aggregate(draws, spec, seed, n_weightings=n_weightings)
+    kind_scores = {(state, kind): scores.kind[:, s, k][None].astype(np.float32)
+                   for s, state in enumerate(STATE_ORDER) for k, kind in enumerate(KIND_ORDER)}
+    overall = {state: scores.overall[:, :, s, :].astype(np.float32) for s, state in enumerate(STATE_ORDER)}
+    return Ledger(draws, scores.threats.astype(np.float32), kind_scores, overall, scores.comparable,
+                  scores.kind_weights, list(missing or []))
 
 
 def _perspective(draws: DrawsLike, spec: Specification, file: str, seed: int) -> dict[str, Any]:
