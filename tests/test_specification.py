@@ -249,3 +249,14 @@ def test_a_ledger_under_a_specification_feeds_the_verdict():
     moved = verdict(ledger_under(draws, only, seed=1))
     assert moved.get(2012, "overall").p_mex_more == moved.get(2012, "westphalian").p_mex_more
     assert not moved.table()["p_mex_more"].equals(neutral.table()["p_mex_more"])
+
+
+def test_specifications_are_named_without_machine_paths(tmp_path):
+    from ironriver.sovereignty.specification import specification_file
+
+    assert specification_file(None) == "specs/neutral.toml"
+    assert specification_file("essay") == "specs/essay.toml"
+    assert specification_file(shipped_specifications()["essay"]) == "specs/essay.toml"
+    own = tmp_path / "mine.toml"
+    own.write_text('name = "mine"\n')
+    assert specification_file(str(own)) == str(own)

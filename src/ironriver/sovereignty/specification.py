@@ -61,6 +61,7 @@ __all__ = [
     "SpecificationError",
     "load_specification",
     "shipped_specifications",
+    "specification_file",
     "NORMALISATIONS",
     "AGGREGATIONS",
     "REFERENCE_CHOICES",
@@ -321,3 +322,17 @@ def load_specification(name_or_path: str | Path | None = None) -> Specification:
         hint = f"; did you mean {close[0]}?" if close else f" (shipped: {', '.join(shipped)})"
         raise SpecificationError(f"unknown specification '{name_or_path}'{hint}")
     return Specification.from_toml(shipped[str(name_or_path)])
+
+
+def specification_file(name_or_path: str | Path | None = None) -> str:
+    """How a specification is named in the output: ``specs/NAME.toml`` for a shipped one (or the default),
+    else the path as the user gave it."""
+    if name_or_path is None:
+        return f"specs/{DEFAULT_NAME}.toml"
+    path = Path(name_or_path)
+    shipped = shipped_specifications()
+    if path.suffix != ".toml" and not path.exists() and str(name_or_path) in shipped:
+        return f"specs/{name_or_path}.toml"
+    if path.exists() and path.resolve() in {p.resolve() for p in shipped.values()}:
+        return f"specs/{path.name}"
+    return str(name_or_path)
