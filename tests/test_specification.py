@@ -260,3 +260,10 @@ def test_specifications_are_named_without_machine_paths(tmp_path):
     own = tmp_path / "mine.toml"
     own.write_text('name = "mine"\n')
     assert specification_file(str(own)) == str(own)
+
+
+def test_shipped_specifications_load_as_specs_paths_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_specification("specs/essay.toml") == load_specification("essay")
+    with pytest.raises(SpecificationError, match="specs/nothing.toml: no such specification file"):
+        load_specification("specs/nothing.toml")

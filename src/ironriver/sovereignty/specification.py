@@ -314,9 +314,11 @@ def load_specification(name_or_path: str | Path | None = None) -> Specification:
     if name_or_path is None:
         name_or_path = DEFAULT_NAME
     path = Path(name_or_path)
+    shipped = shipped_specifications()
+    if not path.exists() and path.suffix == ".toml" and path.parent.name == "specs" and path.stem in shipped:
+        return Specification.from_toml(shipped[path.stem])      # specs/NAME.toml from any folder
     if path.suffix == ".toml" or path.exists():
         return Specification.from_toml(path)
-    shipped = shipped_specifications()
     if str(name_or_path) not in shipped:
         close = difflib.get_close_matches(str(name_or_path), list(shipped), n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]}?" if close else f" (shipped: {', '.join(shipped)})"
