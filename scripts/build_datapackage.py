@@ -21,7 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data"
+ARGUMENTS = [a for a in sys.argv[1:] if not a.startswith("--")]
+SHARED = Path(ARGUMENTS[0]) if ARGUMENTS else ROOT.parent / "shared" / "data"
+TABLES_ONLY = "--tables" in sys.argv
+"""``--tables``: refresh only the checksums and schemas of the hand-kept tables (after editing the literature)."""
 PACKAGE = ROOT / "src" / "ironriver" / "data"
 GZIP_ABOVE_BYTES = 100_000
 
@@ -219,6 +222,31 @@ FIELD_UNITS = {  # field-name pattern -> unit, for fields whose unit differs fro
 
 # Caveats from shared/reference/data-audit.md for datasets whose PROVENANCE.md has no caveats section.
 EXTRA_CAVEATS = {
+    "cbp_drug_seizures_fy2023_fy2026": (
+        "\n## How ironriver tidies these files (added by ironriver)\n"
+        "- `cbp_drug_seizures_2023_2026` (OFO and USBP) marks FY2026 `partial_year` (Oct 2025–Apr 2026) and flags the\n"
+        "  Seattle FY2023-Feb cocaine row `outlier`, as the FY2019–FY2023 table does.\n"
+        "- `amo_drug_seizures` is a separate table (FY2026 = Oct–Dec, `partial_year`); it is never added to OFO/USBP.\n"
+        "- One fentanyl series FY2019–FY2026: FY2019–FY2022 from `cbp_drug_seizures`, FY2023 on from this release\n"
+        "  (`store.tidy.cbp.drug_seizure_series`); the two releases agree on FY2023 within 1 lb per drug, and the\n"
+        "  newer one wins because CBP revises recent months.\n"
+    ),
+    "tx_border_crime_dps_2017_2023": (
+        "\n## How ironriver tidies this file (added by ironriver)\n"
+        "- `tx_border_crime` is agency × year × offense with `months_reported` and `full_year` (12 months).\n"
+        "  `store.tidy.tx_border_crime.balanced_panel(table, first, last)` keeps only agencies reporting all 12\n"
+        "  months of every year compared: 2 agencies for 2017–2023, 37 for 2021–2023. Compare years only on it.\n"
+        "- The workbooks were left out: the kept CSV is their `By Agency` sheets stacked.\n"
+    ),
+    "cow_peacesciencer": (
+        "\n## Military personnel of Mexico after 2016 (added by ironriver)\n"
+        "- `milper` for Mexico is 277 (thousand) in 2016, the NMC v6.0 value, then exactly 277 again in 2017–2019,\n"
+        "  236 in 2020 and 216 in 2021–2022. No cited source in the literature table gives Mexico's military\n"
+        "  personnel after 2016, so the 2020–2021 fall (−22 %) is uncorroborated; it follows the creation of the\n"
+        "  Guardia Nacional (listed beside the Army, Navy and Air Force in the current Article 10 of the Mexican\n"
+        "  Constitution) and may be a reclassification. The tidy table flags values that repeat the previous year\n"
+        "  (`milper_repeated`, same rule for every state); per-soldier ratios after 2019 should carry 216–277 as a range.\n"
+    ),
     "us_overdose_deaths_cdc": (
         "\n## How ironriver tidies these files (added by ironriver)\n"
         "- VSRR: the December value of each 12-month-ending series is the calendar-year count; months are never "
@@ -241,6 +269,17 @@ EXTRA_CAVEATS = {
     ),
 }
 
+# Hand-kept tables shipped in the package itself; checksummed in the same manifest as the raw data.
+TABLES: dict[str, dict] = {
+    "literature": dict(
+        title="Published figures and dated events of the US–Mexico border, one row per source, with quality grades",
+        publisher="ironriver contributors, transcribed from the sources cited in each row",
+        licence="each row cites its source; the transcription is distributed with ironriver",
+        temporal_coverage="1846/2025", descr="literature/README.md",
+        files=("literature.csv", "timeline.csv"),
+    ),
+}
+
 PANDAS_TO_FRICTIONLESS = {"i": "integer", "u": "integer", "f": "number", "b": "boolean"}
 
 
@@ -255,7 +294,7 @@ def provenance_source(text: str) -> tuple[str, str]:
 
 
 def provenance_licence(text: str) -> str:
-    m = re.search(r"\*\*Licen[sc]es?:\*\*\s*(.+?)(?:\n- \*\*|\n\n|\n#)", text, flags=re.S)
+    m = re.search(r"\*\*Licen[sc]es?[^*\n]*:\*\*\s*(.+?)(?:\n- \*\*|\n\n|\n#)", text, flags=re.S)
     return " ".join(m.group(1).split()) if m else "see descr"
 
 
@@ -277,7 +316,41 @@ def schema_for(data: bytes, options: dict, default_unit: str) -> dict:
     return {"fields": fields}, len(frame)
 
 
+def table_resources() -> tuple[dict, list[dict]]:
+    """The manifest's ``tables`` entry and one resource (with sha256 and schema) per hand-kept table."""
+    tables, resources = {}, []
+    for name, meta in TABLES.items():
+        tables[name] = {k: v for k, v in meta.items() if k != "files"}
+        for filename in meta["files"]:
+            path = PACKAGE / "literature" / filename
+            data = path.read_bytes()
+            schema, rows = schema_for(data, {}, "")
+            for field in schema["fields"]:  # units differ by row (column `unit`); the README defines each column
+                field["unit"] = "see the literature README"
+            resources.append({
+                "name": f"{name}.{Path(filename).stem}", "path": f"literature/{filename}", "dataset": name,
+                "title": meta["title"], "source_path": filename, "sha256": sha256(path), "bytes": len(data),
+                "profile": "tabular-data-resource", "format": "csv", "encoding": "utf-8", "schema": schema,
+                "rows": rows,
+            })
+    return tables, resources
+
+
+def refresh_tables() -> None:
+    """Rewrite only the hand-kept tables' entries of an existing manifest."""
+    path = PACKAGE / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    tables, resources = table_resources()
+    package["tables"] = tables
+    package["resources"] = [r for r in package["resources"] if r["dataset"] not in tables] + resources
+    path.write_text(json.dumps(package, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(resources)} table resources refreshed")
+
+
 def main() -> None:
+    if TABLES_ONLY:
+        refresh_tables()
+        return
     raw_root = PACKAGE / "raw"
     descr_root = PACKAGE / "descr"
     shutil.rmtree(raw_root, ignore_errors=True)
@@ -331,6 +404,8 @@ def main() -> None:
         "version": "1.0.0", "licenses": [{"name": "other", "title": "each resource carries its own licence"}],
         "datasets": datasets, "resources": resources,
     }
+    package["tables"], table_list = table_resources()
+    package["resources"] += table_list
     (PACKAGE / "datapackage.json").write_text(json.dumps(package, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(resources)} resources from {len(datasets)} datasets")
 

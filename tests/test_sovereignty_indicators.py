@@ -145,6 +145,21 @@ def test_cartel_members_per_soldier_back_by_published_growth_and_not_carried_her
     assert (got.draws[:, 2] <= members.high / 200_000 + 1e-12).all()
 
 
+def test_milper_after_the_series_break_is_a_range_and_repeats_are_not_measurements() -> None:
+    from ironriver.store import literature_value
+
+    nmc = pd.DataFrame({"ccode": [70] * 4, "year": [2016, 2017, 2020, 2021], "milper": [277, 277, 236, 216],
+                        "cinc": [0.01] * 4, "series_break": [False, True, True, True],
+                        "milper_repeated": [False, True, False, False]})
+    got = run("mx_cartel_members_per_soldier", _inputs(cow_nmc=nmc), [2016, 2017, 2020, 2021], 400)
+    assert list(got.status) == ["observed", "missing", "observed", "observed"]
+    members, growth = literature_value("cartel_members_mx_2022"), literature_value("cartel_members_growth_2012_2022")
+    at_2021 = (np.array([members.low, members.high]) - growth.value)
+    assert got.draws[:, 3].min() >= at_2021[0] / 277_000 - 1e-9 and got.draws[:, 3].max() <= at_2021[1] / 216_000
+    assert got.draws[:, 3].max() > (members.value - growth.value) / 236_000    # the 216–277 thousand range is drawn
+    assert "uniform 216,000–277,000" in got.lineage[3]
+
+
 def test_encounters_skip_a_part_fiscal_year_and_say_title_42() -> None:
     annual = pd.DataFrame({"fiscal_year": [2021, 2024, 2025], "region": ["Southwest Land Border"] * 3,
                            "encounters": [1_659_206, 1_530_520, 103_140]})
@@ -192,12 +207,16 @@ def test_inflow_per_legal_acquisition_uses_the_flow_draws_only_in_covered_years(
 
 
 def test_remedies_denied_read_by_the_coding_rule() -> None:
-    got = run("mx_remedies_denied", _inputs(), [2004, 2005, 2022, 2023, 2024, 2025], 2)
-    lineage = dict(zip([2004, 2005, 2022, 2023, 2024, 2025], got.lineage))
-    assert "cert_granted_2024" not in lineage[2025]                         # certiorari rules on nothing
-    assert "mexico_v_sw_dismissed_2022" in lineage[2023]
-    assert "mexico_v_sw_dismissed_2022" not in lineage[2024]                # reversed by the First Circuit
-    assert lineage[2025].count("scotus_sw_2025") == 1
+    years = [2004, 2005, 2008, 2022, 2023, 2024, 2025]
+    mx, us = (run(f"{p}_remedies_denied", _inputs(), years, 2) for p in ("mx", "us"))
+    # Mexico, by hand: Optional Protocol withdrawal and PLCAA 2005; Medellín 2008; the 2022 dismissal until the First
+    # Circuit reversed it (2024); the Supreme Court's 2025 ruling, once. Certiorari and the interlocutory jurisdiction
+    # ruling rule on no remedy. Nothing is coded against Mexico before 2005: 2004 is missing, not zero.
+    assert mx.status[0] == "missing" and list(mx.draws[0, 1:]) == [2.0, 3.0, 4.0, 4.0, 3.0, 4.0]
+    assert "cert_granted_2024" not in mx.lineage[-1] and mx.lineage[-1].count("scotus_sw_2025") == 1
+    assert "mexico_v_sw_dismissed_2022" in mx.lineage[4] and "mexico_v_sw_dismissed_2022" not in mx.lineage[5]
+    # The USA: the ICJ's Avena judgment (2004) binds it to a forum it rejects; Medellín reads for the USA.
+    assert list(us.draws[0]) == [1.0] * 7 and "avena_icj_2004" in us.lineage[0]
 
 
 def test_nothing_coded_is_missing_not_zero() -> None:

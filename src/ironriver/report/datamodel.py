@@ -103,6 +103,29 @@ def _indicator_blocks(assessment: Assessment) -> list[dict[str, Any]]:
     return blocks
 
 
+SATURATED = (0.1, 0.9)
+"""A median threat outside this band in every year with a value counts as saturated (it cannot move)."""
+
+
+def _saturated(assessment: Assessment) -> list[dict[str, Any]]:
+    """Indicators whose median threat stays below 0.1 or above 0.9 in every year of the window with a value."""
+    table = assessment.ledger.indicator_table()
+    meta = assessment.ledger.draws.table.set_index("id")
+    out = []
+    for indicator_id, rows in table.groupby("indicator", sort=False):
+        threat = rows["threat"].to_numpy(dtype=float)
+        if threat.size and ((threat > SATURATED[1]).all() or (threat < SATURATED[0]).all()):
+            row = meta.loc[indicator_id]
+            why = ("a share is its own threat (no reference point); the share itself stays near its bound"
+                   if row["transform"] == "share" else
+                   "its values sit at one end of the range pooled with the other state's indicator of the concept "
+                   "(the two states differ by more than the range's spread)" if row["shared_reference"] else
+                   "its values in the window sit at one end of its own observed range")
+            out.append({"id": indicator_id, "low": _f(threat.min()), "high": _f(threat.max()), "why": why,
+                        "lineage": f"derived: median threats of {indicator_id} over the window's years with a value"})
+    return out
+
+
 def _concepts() -> list[dict[str, Any]]:
     return [{"kind": r["kind"], "concept": r["concept"], "title": r["title"], "MEX": r["MEX"] or None,
              "USA": r["USA"] or None, "shared_reference": bool(r["shared_reference"]), "note": r["note"]}
@@ -325,6 +348,7 @@ def build_model(assessment: Assessment) -> dict[str, Any]:
         "indicators": _indicator_blocks(assessment),
         "concepts": _concepts(),
         "coding_rule": CODING_RULE,
+        "saturated": _saturated(assessment),
         "iron_river": _iron_river(assessment),
         "spillover": _spillover(assessment),
         "sankey": _sankey(assessment),

@@ -163,7 +163,16 @@ def _concept_table(model: dict[str, Any]) -> str:
             "for both states.</p>"
             "<table><thead><tr><th>kind</th><th>concept</th><th>Mexico</th><th>USA</th><th>reference</th>"
             f"<th>why / what</th></tr></thead><tbody>{rows}</tbody></table>"
-            f"<h3>How events are coded</h3><p>{_e(model['coding_rule'])}</p>")
+            f"<h3>How events are coded</h3><p>{_e(model['coding_rule'])}</p>" + _saturated(model))
+
+
+def _saturated(model: dict[str, Any]) -> str:
+    if not model["saturated"]:
+        return "<p>No indicator's median threat stays below 0.1 or above 0.9 in every year of the window.</p>"
+    items = "".join(f"<li><code>{_e(s['id'])}</code>: {_num(s['low'], s['lineage'])}–{_num(s['high'], s['lineage'])}"
+                    f"; {_e(s['why'])}</li>" for s in model["saturated"])
+    return ("<p>Still saturated (median threat below 0.1 or above 0.9 in every year with a value), and why:</p>"
+            f"<ul>{items}</ul>")
 
 
 def _assumption_table(model: dict[str, Any]) -> str:

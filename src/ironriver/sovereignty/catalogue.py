@@ -47,14 +47,18 @@ def concepts() -> pd.DataFrame:
     return table
 
 
+@lru_cache(maxsize=1)
+def _concept_index() -> dict[str, tuple[str, str]]:
+    return {row[state]: (row["kind"], row["concept"]) for row in concepts().to_dict("records") for state in STATES
+            if row[state]}
+
+
 def concept_of(indicator_id: str) -> tuple[str, str]:
     """(kind, concept) of an indicator, from the concept table."""
-    table = concepts()
-    for state in STATES:
-        hit = table[table[state] == indicator_id]
-        if not hit.empty:
-            return str(hit["kind"].iloc[0]), str(hit["concept"].iloc[0])
-    raise KeyError(f"indicator {indicator_id!r} is in no row of concepts.csv")
+    try:
+        return _concept_index()[indicator_id]
+    except KeyError:
+        raise KeyError(f"indicator {indicator_id!r} is in no row of concepts.csv") from None
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,16 @@ higher court reverses it. Nothing recorded is missing, not zero: a concept is me
 the first year the timeline codes an event of that concept against that state (before that, no coding effort
 for that state can be shown) to the timeline's last year.
 
-The per-state readings come from the timeline's ``reading_MEX`` / ``reading_USA`` columns when the timeline has
-them; otherwise they are derived here from ``category``, ``target`` and ``state_affected`` with the exceptions
-the rule requires (:data:`PROCEDURAL`, :data:`REVERSALS`).
+The per-state readings are the timeline's ``reading_mex`` / ``reading_usa`` columns and its ``reverses`` column
+(coded in the literature package by this rule); this module only applies them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from ironriver.errors import IronRiverError
 
 __all__ = ["CODING_RULE", "readings", "timeline_event_years", "legal_barrier_counts", "TIMELINE_END"]
 
@@ -32,11 +33,6 @@ CODING_RULE = (
 )
 TIMELINE_END = 2025
 """Last year the timeline was compiled for."""
-PROCEDURAL = frozenset({"cert_granted_2024", "sw_cert_petition_2024", "scotus_argued_2025", "plcaa_senate_2005",
-                        "plcaa_house_2005", "mexico_v_sw_filed_2021", "arizona_dealers_suit_2022"})
-"""Events that rule on nothing or are one stage of a later final act (used when the timeline has no readings)."""
-REVERSALS: dict[str, str] = {"mexico_v_sw_dismissed_2022": "first_circuit_2024"}
-"""Ruling → the later ruling that reversed it (the reversed ruling stops counting in the reversal's year)."""
 CONCEPT_CATEGORIES: dict[str, frozenset[str]] = {
     "designations_and_directives": frozenset({"designation", "directive"}),
     "remedies_sought_and_denied": frozenset({"us_law", "mx_law", "ruling", "treaty", "withdrawal"}),
@@ -45,16 +41,10 @@ CONCEPT_CATEGORIES: dict[str, frozenset[str]] = {
 
 def readings(timeline: pd.DataFrame, state: str) -> pd.Series:
     """Each event's reading for ``state``: "against", "for" or "" (not about the state, or procedural)."""
-    column = next((c for c in (f"reading_{state}", f"reading_{state.lower()}") if c in timeline.columns), None)
-    if column is not None:
-        return timeline[column].fillna("").astype(str).str.lower()
-    procedural = timeline["id"].isin(PROCEDURAL)
-    affected = timeline["state_affected"] == state
-    against = affected & ~procedural & (
-        timeline["category"].isin(["designation", "directive", "us_law", "mx_law"])
-        | ((timeline["category"] == "ruling") & (timeline["target"] == state)))
-    favour = affected & ~procedural & (timeline["category"] == "ruling") & (timeline["target"] != state)
-    return pd.Series(np.select([against, favour], ["against", "for"], ""), index=timeline.index)
+    column = f"reading_{state.lower()}"
+    if column not in timeline.columns:
+        raise IronRiverError(f"the timeline has no {column} column: it must be coded per state (see its README)")
+    return timeline[column].fillna("").astype(str).str.lower()
 
 
 def _concept_events(timeline: pd.DataFrame, concept: str, state: str) -> pd.DataFrame:
@@ -79,11 +69,10 @@ def timeline_event_years(timeline: pd.DataFrame, concept: str, state: str) -> tu
 
 
 def _reversal_years(timeline: pd.DataFrame) -> dict[str, int]:
-    """Ruling id → year it was reversed (from the ``reverses`` column if present, else :data:`REVERSALS`)."""
+    """Ruling id → year it was reversed (the timeline's ``reverses`` column)."""
     years = timeline.set_index("id")["date"].dt.year
-    pairs = dict(REVERSALS)
-    if "reverses" in timeline.columns:
-        pairs = {str(r): str(i) for i, r in zip(timeline["id"], timeline["reverses"]) if isinstance(r, str) and r}
+    pairs = {str(r): str(i) for i, r in zip(timeline["id"], timeline.get("reverses", pd.Series(dtype=str)))
+             if isinstance(r, str) and r}
     return {ruling: int(years[by]) for ruling, by in pairs.items() if by in years.index}
 
 
@@ -96,12 +85,11 @@ def legal_barrier_counts(timeline: pd.DataFrame, state: str, years: np.ndarray
     """
     events = _concept_events(timeline, "remedies_sought_and_denied", state)
     reversed_in = _reversal_years(timeline)
-    counts = np.zeros(len(years))
-    lineage = []
-    for j, year in enumerate(years):
-        live = events[(events["date"].dt.year <= year)
-                      & events["id"].map(lambda i: reversed_in.get(i, 10_000) > year).astype(bool)]
-        counts[j] = len(live)
-        lineage.append(f"timeline remedies denied to {state} in force in {int(year)}: "
-                       + (", ".join(live["id"]) if len(live) else "none"))
-    return counts, lineage, _coverage(events)
+    ids = events["id"].to_numpy()
+    start = events["date"].dt.year.to_numpy()
+    end = np.array([reversed_in.get(i, 10_000) for i in ids])
+    years = np.asarray(years)
+    live = (start[:, None] <= years[None, :]) & (end[:, None] > years[None, :])       # (events, years)
+    lineage = [f"timeline remedies denied to {state} in force in {int(year)}: "
+               + (", ".join(ids[live[:, j]]) if live[:, j].any() else "none") for j, year in enumerate(years)]
+    return live.sum(axis=0).astype(float), lineage, _coverage(events)

@@ -30,7 +30,6 @@ from ironriver.sovereignty.measures import (
     firearm_homicide_rates,
     illicit_stock,
     nan_median_columns,
-    period_candidates,
 )
 
 __all__ = ["KINDS", "STATES", "INDICATORS", "Indicator", "Inputs", "Measured", "Shared", "measure",
@@ -136,21 +135,46 @@ def _flow_matrix(inputs: Inputs, years: np.ndarray, n_draws: int, rng: np.random
 
 
 def _covering_draws(rows: pd.DataFrame, year: int, n_draws: int, rng: np.random.Generator) -> tuple[np.ndarray, str]:
-    """One covering literature row per draw for ``year`` (empty array and "" when no row covers it)."""
-    covering = period_candidates(rows, year)
-    if covering.empty:
+    """One covering literature row per draw for ``year`` (empty array and "" when no row covers it);
+    the rows are those :func:`~ironriver.sovereignty.measures.period_candidates` selects."""
+    dated = rows[rows["period_start"].notna() & rows["period_end"].notna()]
+    hit = ((dated["period_start"].to_numpy(dtype=float) <= year) & (dated["period_end"].to_numpy(dtype=float) >= year))
+    if not hit.any():
         return np.array([]), ""
-    picks = covering["value"].to_numpy(dtype=float)[rng.integers(0, len(covering), n_draws)]
-    return picks, ", ".join(covering["id"])
+    values = dated["value"].to_numpy(dtype=float)[hit]
+    return values[rng.integers(0, values.size, n_draws)], ", ".join(dated["id"].to_numpy()[hit])
 
 
-def _milper(inputs: Inputs, state: str) -> dict[int, float]:
-    """CoW milper (thousands → persons) by year."""
+def _milper(inputs: Inputs, state: str, n_draws: int, rng: np.random.Generator) -> dict[int, tuple[np.ndarray, str]]:
+    """CoW military personnel (persons) by year, as draws with a lineage, in the years NMC measured them.
+
+    One rule for both states: a value NMC repeated from the year before (``milper_repeated``) is not a
+    measurement (the carry rule decides about that year); after the 2017 series break a value is drawn uniformly
+    between the state's lowest post-break value and its last pre-break value, because the post-break figures are
+    uncorroborated (Mexico: 277 thousand in 2016, 216 in 2021 after the Guardia Nacional was created).
+    """
     nmc = inputs.table("cow_nmc")
     if nmc is None:
         return {}
-    rows = nmc[(nmc["ccode"] == CCODE[state]) & nmc["milper"].notna()]
-    return {int(y): float(m) * 1000.0 for y, m in zip(rows["year"], rows["milper"])}
+    rows = nmc[(nmc["ccode"] == CCODE[state]) & nmc["milper"].notna()].sort_values("year")
+    if "milper_repeated" in rows.columns:
+        measured = rows[~rows["milper_repeated"].astype(bool)]
+    else:
+        measured = rows
+    before = rows[~rows["series_break"].astype(bool)]
+    after = rows[rows["series_break"].astype(bool)]
+    out: dict[int, tuple[np.ndarray, str]] = {}
+    label = f"store cow_nmc milper ccode {CCODE[state]}"
+    for year, milper, broken in zip(measured["year"], measured["milper"], measured["series_break"]):
+        if broken and not before.empty:
+            low = float(after["milper"].min()) * 1000.0
+            high = float(before["milper"].iloc[-1]) * 1000.0
+            low, high = min(low, high), max(low, high)
+            out[int(year)] = (rng.uniform(low, high, n_draws),
+                              f"{label} {int(year)}: after the 2017 series break, uniform {low:,.0f}–{high:,.0f}")
+        else:
+            out[int(year)] = (np.full(n_draws, float(milper) * 1000.0), f"{label} {int(year)}")
+    return out
 
 
 def _rates(inputs: Inputs, column: str, sources: tuple[str, ...], states: tuple[str, ...] | None) -> pd.DataFrame:
@@ -227,7 +251,7 @@ def cartel_members_per_soldier(inputs: Inputs, years: np.ndarray, n_draws: int, 
     growth = inputs.figure("cartel_members_growth_2012_2022")
     anchor, start = int(members["period_end"]), int(growth["period_start"])
     member_draws = _uniform_figure(members, n_draws, rng)
-    soldiers = _milper(inputs, "MEX")
+    soldiers = _milper(inputs, "MEX", n_draws, rng)
     for j, year in enumerate(years):
         year = int(year)
         if not start <= year <= anchor or year not in soldiers:
@@ -235,7 +259,7 @@ def cartel_members_per_soldier(inputs: Inputs, years: np.ndarray, n_draws: int, 
         back = (anchor - year) * float(growth["value"])
         how = "literature cartel_members_mx_2022" + (
             f" − {anchor - year} yr × cartel_members_growth_2012_2022" if year < anchor else "")
-        out.set(j, (member_draws - back) / soldiers[year], f"{how} ÷ store cow_nmc milper ccode 70 {year}")
+        out.set(j, (member_draws - back) / soldiers[year][0], f"{how} ÷ {soldiers[year][1]}")
     return out
 
 
@@ -250,14 +274,13 @@ def illicit_guns_per_soldier(inputs: Inputs, years: np.ndarray, n_draws: int, rn
     if flows is None:
         return out
     stock = illicit_stock(civilian - registered, ANCHOR_YEAR, span, flows, shared.illicit_stock_attrition)
-    soldiers = _milper(inputs, "MEX")
+    soldiers = _milper(inputs, "MEX", n_draws, rng)
     for j, year in enumerate(years):
         k = int(np.flatnonzero(span == year)[0])
         if int(year) in soldiers and np.isfinite(stock[:, k]).any():
-            out.set(j, stock[:, k] / soldiers[int(year)],
+            out.set(j, stock[:, k] / soldiers[int(year)][0],
                     f"(literature civilian_firearms_mx_sas_2017 − registered_firearms_mx_2017) moved by iron-river "
-                    f"inflow draws{inputs.flow_note} and attrition to {int(year)} ÷ store cow_nmc milper ccode 70 "
-                    f"{int(year)}")
+                    f"inflow draws{inputs.flow_note} and attrition to {int(year)} ÷ {soldiers[int(year)][1]}")
     return out
 
 
@@ -451,10 +474,11 @@ def timeline_events(inputs: Inputs, years: np.ndarray, n_draws: int, rng: np.ran
     """Decayed count of the timeline's events of ``concept`` read against ``state``, in its coded years."""
     out = Measured.empty(n_draws, years.size)
     events, coverage = timeline_event_years(inputs.timeline, concept, state)
-    draws = decayed_count(events["date"].dt.year.to_numpy(), years, shared.decay_half_life_years)
+    event_years, ids = events["date"].dt.year.to_numpy(), events["id"].to_numpy()
+    draws = decayed_count(event_years, years, shared.decay_half_life_years)
     for j, year in enumerate(years):
         if coverage[0] <= year <= coverage[1]:
-            past = events[events["date"].dt.year <= year]["id"].tolist()
+            past = list(ids[event_years <= year])
             named = ", ".join(past[-4:]) + (f" (+{len(past) - 4} earlier)" if len(past) > 4 else "")
             out.set(j, draws[:, j], f"timeline {concept} against {state}: {named or 'none up to this year'}, decayed "
                                     "(assumption decay_half_life_years)", "observed")

@@ -220,7 +220,8 @@ def overdose_death_rates_national(raw: RawDataset) -> pd.DataFrame:
 
 @tidies("us_overdose_deaths_cdc", tables={
     "synthetic_opioid_deaths_12m": "VSRR synthetic-opioid (T40.4) deaths in the 12 months ending each month by "
-                                   "jurisdiction (USPS; YC New York City; NY excludes NYC; US nation), 2015-01–2026-01; "
+                                   "jurisdiction (USPS; YC New York City; NY excludes NYC; US nation), "
+                                   "2015-01–2026-01; "
                                    "rolling sums, NA where withheld or suppressed; provisional from 2024.",
     "synthetic_opioid_deaths_annual": "synthetic-opioid (T40.4) deaths by jurisdiction and calendar year (December "
                                       "12-month value), 2015–2025; US = NCHS national row (never a sum); "
