@@ -267,3 +267,15 @@ def test_shipped_specifications_load_as_specs_paths_from_any_folder(tmp_path, mo
     assert load_specification("specs/essay.toml") == load_specification("essay")
     with pytest.raises(SpecificationError, match="specs/nothing.toml: no such specification file"):
         load_specification("specs/nothing.toml")
+
+
+def test_names_are_checked_against_the_catalogue_before_any_work():
+    from ironriver.sovereignty.specification import check_names
+
+    for path in shipped_specifications().values():
+        check_names(load_specification(path))          # every shipped perspective names real concepts
+    with pytest.raises(SpecificationError, match="t: indicators.exclude: unknown indicator 'mx_cinc_ratoi'; "
+                                                 "did you mean mx_cinc_ratio"):
+        check_names(_spec(indicators={"exclude": ["mx_cinc_ratoi"]}))
+    with pytest.raises(SpecificationError, match="concepts.weights: unknown concept 'power'"):
+        check_names(_spec(concepts={"weights": {"power": 2.0}}))

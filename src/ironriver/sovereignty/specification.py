@@ -62,6 +62,7 @@ __all__ = [
     "load_specification",
     "shipped_specifications",
     "specification_file",
+    "check_names",
     "NORMALISATIONS",
     "AGGREGATIONS",
     "REFERENCE_CHOICES",
@@ -338,3 +339,31 @@ def specification_file(name_or_path: str | Path | None = None) -> str:
     if path.exists() and path.resolve() in {p.resolve() for p in shipped.values()}:
         return f"specs/{path.name}"
     return str(name_or_path)
+
+
+def check_names(spec: Specification, indicator_ids: list[str] | None = None,
+                concept_names: list[str] | None = None) -> Specification:
+    """Refuse (one line) indicator ids and concepts the catalogue does not know, before any work is done.
+
+    Defaults to the ledger's catalogue (:mod:`~ironriver.sovereignty.catalogue`).
+    """
+    if indicator_ids is None or concept_names is None:
+        from ironriver.sovereignty.catalogue import INDICATORS, concepts
+
+        indicator_ids = list(INDICATORS) if indicator_ids is None else indicator_ids
+        concept_names = list(concepts()["concept"]) if concept_names is None else concept_names
+    named = [("indicators.include", spec.indicators.include or []), ("indicators.exclude", spec.indicators.exclude),
+             ("indicators.weights", list(spec.indicators.weights)), ("reference.values", list(spec.reference.values))]
+    for where, ids in named:
+        for name in ids:
+            if name not in indicator_ids:
+                close = difflib.get_close_matches(name, indicator_ids, n=1, cutoff=0.5)
+                raise SpecificationError(f"{spec.name}: {where}: unknown indicator '{name}'"
+                                         + (f"; did you mean {close[0]}?" if close else ""))
+    for name in spec.concepts.weights:
+        if name not in concept_names:
+            close = difflib.get_close_matches(name, concept_names, n=1, cutoff=0.5)
+            raise SpecificationError(f"{spec.name}: concepts.weights: unknown concept '{name}'"
+                                     + (f"; did you mean {close[0]}?" if close else
+                                        f" (concepts: {', '.join(concept_names)})"))
+    return spec
