@@ -33,7 +33,7 @@ def in_process(home: str) -> None:
     from ironriver.sovereignty.specification import load_specification, shipped_specifications
     from ironriver.sovereignty.aggregate import aggregate
 
-    draws = assess().draws
+    draws = assess(contest=False).ledger.draws
     spec = load_specification()
     space = space_of([draws], spec, [float("nan")])
     n_draws = draws.values.shape[0]
