@@ -91,10 +91,32 @@ def test_a_state_ahead_under_every_choice_is_robust():
     draws = make_draws(rows, np.array([[5.0, 9.0], [0.1, 0.2], [4.0, 8.0], [0.1, 0.3]]))
     result = specification_uncertainty(_space(draws), n_specifications=32, draws_per_specification=8)
     assert result.share_mex.min() > 0.6
-    assert result.sentence(2001).startswith("In 2001, Mexico's sovereignty is the more threatened")
+    assert result.sentence(2001).startswith("In 2001, the verdict that Mexico's sovereignty is the more threatened")
 
 
-@pytest.mark.parametrize(("share", "word"), [(0.95, "robust"), (0.75, "holds under"), (0.55, "fragile")])
+@pytest.mark.parametrize(("share", "word"), [(0.95, "is robust"), (0.75, "holds under most"), (0.55, "is fragile"),
+                                            (0.2, "is not robust")])
 def test_robustness_sentence_names_how_robust(share, word):
-    text = robustness_sentence(2025, 0.8, 0.2, share, 1 - share, 128)
-    assert word in text and "Mexico's" in text and f"{100 * share:.0f}% of 128" in text
+    text = robustness_sentence(2025, 0.8, 0.2, share, 1 - share, 128, "MEX", 0.9, "specs/neutral.toml")
+    assert word in text and "(P = 0.90 under specs/neutral.toml)" in text
+    assert f"Mexico's is the more threatened under {100 * share:.0f}% of the specifications" in text
+
+
+def test_the_report_section_traces_every_number_and_draws_its_charts():
+    from ironriver.report.lineage import check_lineage
+    from ironriver.report.verdict_analysis import (
+        perspectives_chart,
+        sensitivity_chart,
+        verdict_analysis_model,
+        verdict_analysis_section,
+    )
+    from ironriver.sovereignty.contest import contest
+    from synthetic_draws import perspective_draws
+
+    branch = verdict_analysis_model(contest(perspective_draws(), sobol_base=64, n_specifications=16))
+    model = {"verdict_analysis": branch}
+    check_lineage(model)
+    assert perspectives_chart(model) is not None and sensitivity_chart(model) is not None
+    html = verdict_analysis_section(model, "<div>charts</div>")
+    assert "What would change the verdict" in html and "specs/essay.toml" in html
+    assert html.count("<li>") == len(branch["flip"])

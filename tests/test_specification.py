@@ -86,7 +86,7 @@ def test_the_neutral_default_is_the_ledgers_rule():
 
 
 def _overall(spec: Specification, draws=None) -> np.ndarray:
-    scores = aggregate(draws or two_kind_draws(), spec, np.random.default_rng(0))
+    scores = aggregate(draws or two_kind_draws(), spec, 0)
     return scores.overall[0, 0, :, 0]
 
 
@@ -106,7 +106,7 @@ def test_overall_scores_match_hand_computation(kinds, within, expected):
 def test_a_kind_missing_for_one_state_is_left_out_for_both():
     spec = _spec(kinds={"weights": {"domestic": 0.5, "interdependence": 0.5}}, indicators={"exclude": ["us_dom"]},
                  reference={"choice": "central"})
-    scores = aggregate(two_kind_draws(), spec, np.random.default_rng(0))
+    scores = aggregate(two_kind_draws(), spec, 0)
     assert np.isnan(scores.kind[:, 1, 0]).all() and not scores.comparable[0].any()   # no USA domestic: not compared
     np.testing.assert_allclose(scores.overall[0, 0, :, 0], (0.2, 0.6))
     assert (scores.p_usa_more == 1).all()
@@ -114,9 +114,9 @@ def test_a_kind_missing_for_one_state_is_left_out_for_both():
 
 def test_unknown_indicator_or_concept_in_a_spec_is_refused_in_one_line():
     with pytest.raises(SpecificationError, match="t: indicators.exclude: unknown indicator 'us_dmo'; did you mean us_dom"):
-        aggregate(two_kind_draws(), _spec(indicators={"exclude": ["us_dmo"]}), np.random.default_rng(0))
+        aggregate(two_kind_draws(), _spec(indicators={"exclude": ["us_dmo"]}), 0)
     with pytest.raises(SpecificationError, match="unknown concept 'harms'; did you mean harm"):
-        aggregate(two_kind_draws(), _spec(concepts={"weights": {"harms": 2.0}}), np.random.default_rng(0))
+        aggregate(two_kind_draws(), _spec(concepts={"weights": {"harms": 2.0}}), 0)
 
 
 def test_concept_weights_apply_to_both_states_within_a_kind():
@@ -142,9 +142,9 @@ def test_minmax_and_rank_normalise_a_concept_on_one_scale_for_both_states():
     rows = [{"id": "mx", "state": "MEX", "kind": "domestic", "concept": "c", "reference": 1.0},
             {"id": "us", "state": "USA", "kind": "domestic", "concept": "c", "reference": 1.0}]
     draws = make_draws(rows, np.array([[10.0, 20.0, 30.0], [0.0, 5.0, 40.0]]))
-    minmax = aggregate(draws, _spec(normalisation="minmax"), np.random.default_rng(0))
+    minmax = aggregate(draws, _spec(normalisation="minmax"), 0)
     np.testing.assert_allclose(minmax.overall[0, 0], [[0.25, 0.5, 0.75], [0.0, 0.125, 1.0]])
-    rank = aggregate(draws, _spec(normalisation="rank"), np.random.default_rng(0))
+    rank = aggregate(draws, _spec(normalisation="rank"), 0)
     np.testing.assert_allclose(rank.overall[0, 0], [[0.4, 0.6, 0.8], [0.0, 0.2, 1.0]])
 
 
@@ -155,7 +155,7 @@ def test_carry_forward_cap_drops_values_carried_longer_than_it():
     np.testing.assert_array_equal(carried_runs(status), [[0, 1, 2, 3], [0, 0, 0, 0]])
     draws = make_draws(rows, np.ones((2, 4)), status=status)
     for cap, comparable in ((3, 4), (1, 2), (0, 1)):
-        scores = aggregate(draws, _spec(carry_forward_years=cap), np.random.default_rng(0))
+        scores = aggregate(draws, _spec(carry_forward_years=cap), 0)
         assert (~np.isnan(scores.overall[0, 0, 0])).sum() == comparable
 
 
@@ -165,7 +165,7 @@ def test_drawn_reference_points_are_common_to_both_states_of_a_concept():
             {"id": "us", "state": "USA", "kind": "domestic", "concept": "c", "reference": 2.0,
              "reference_low": 1.0, "reference_high": 4.0}]
     draws = make_draws(rows, np.ones((2, 1)))
-    scores = aggregate(draws, _spec(), np.random.default_rng(1))
+    scores = aggregate(draws, _spec(), 1)
     reference = scores.rows.reference
     np.testing.assert_array_equal(reference[:, 0], reference[:, 1])
     assert reference.min() >= 1.0 and reference.max() <= 4.0
@@ -181,9 +181,9 @@ def test_swapping_the_states_swaps_the_verdict(numbers, normalisation, aggregati
              "reference_high": 9.0} for k in ("domestic", "westphalian") for s in ("MEX", "USA")]
     values = np.array(numbers).reshape(4, 2)
     spec = _spec(normalisation=normalisation, kinds={"aggregation": aggregation})
-    one = aggregate(make_draws(rows, values), spec, np.random.default_rng(seed))
+    one = aggregate(make_draws(rows, values), spec, seed)
     swapped_rows = [{**r, "state": {"MEX": "USA", "USA": "MEX"}[r["state"]]} for r in rows]
-    two = aggregate(make_draws(swapped_rows, values), spec, np.random.default_rng(seed))
+    two = aggregate(make_draws(swapped_rows, values), spec, seed)
     np.testing.assert_allclose(one.p_mex_more, two.p_usa_more)
     np.testing.assert_allclose(one.p_usa_more, two.p_mex_more)
 
@@ -225,7 +225,7 @@ def test_the_neutral_default_reproduces_the_ledgers_score(seed):
 
     draws = _ledger_like_draws(seed)
     ledger = score(draws, n_weightings=50, seed=seed)
-    ours = aggregate(draws, load_specification("neutral"), np.random.default_rng([seed, 7]), n_weightings=50)
+    ours = aggregate(draws, load_specification("neutral"), seed, n_weightings=50)
     for s, state in enumerate(("MEX", "USA")):
         np.testing.assert_allclose(ours.overall[:, :, s, :], ledger.overall[state], rtol=1e-5, atol=1e-6)
         for k, kind in enumerate(("domestic", "interdependence", "westphalian", "international_legal")):
@@ -234,3 +234,48 @@ def test_the_neutral_default_reproduces_the_ledgers_score(seed):
     np.testing.assert_allclose(ours.kind_weights, ledger.kind_weights)
     gap = ledger.overall["MEX"].astype(float) - ledger.overall["USA"].astype(float)
     np.testing.assert_allclose(ours.p_mex_more, (gap > 1e-6).mean(axis=(0, 1)), atol=0.01)
+
+
+def test_a_ledger_under_a_specification_feeds_the_verdict():
+    from ironriver.sovereignty.contest import ledger_under
+    from ironriver.sovereignty.ledger import score
+    from ironriver.sovereignty.verdict import verdict
+
+    draws = _ledger_like_draws(1)
+    neutral = verdict(ledger_under(draws, load_specification("neutral"), seed=1, n_weightings=50))
+    ledger = verdict(score(draws, seed=1, n_weightings=50))
+    assert neutral.table().equals(ledger.table())
+    only = Specification.from_dict({"name": "only", "kinds": {"weights": {"westphalian": 1.0}}})
+    moved = verdict(ledger_under(draws, only, seed=1))
+    assert moved.get(2012, "overall").p_mex_more == moved.get(2012, "westphalian").p_mex_more
+    assert not moved.table()["p_mex_more"].equals(neutral.table()["p_mex_more"])
+
+
+def test_specifications_are_named_without_machine_paths(tmp_path):
+    from ironriver.sovereignty.specification import specification_file
+
+    assert specification_file(None) == "specs/neutral.toml"
+    assert specification_file("essay") == "specs/essay.toml"
+    assert specification_file(shipped_specifications()["essay"]) == "specs/essay.toml"
+    own = tmp_path / "mine.toml"
+    own.write_text('name = "mine"\n')
+    assert specification_file(str(own)) == str(own)
+
+
+def test_shipped_specifications_load_as_specs_paths_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_specification("specs/essay.toml") == load_specification("essay")
+    with pytest.raises(SpecificationError, match="specs/nothing.toml: no such specification file"):
+        load_specification("specs/nothing.toml")
+
+
+def test_names_are_checked_against_the_catalogue_before_any_work():
+    from ironriver.sovereignty.specification import check_names
+
+    for path in shipped_specifications().values():
+        check_names(load_specification(path))          # every shipped perspective names real concepts
+    with pytest.raises(SpecificationError, match="t: indicators.exclude: unknown indicator 'mx_cinc_ratoi'; "
+                                                 "did you mean mx_cinc_ratio"):
+        check_names(_spec(indicators={"exclude": ["mx_cinc_ratoi"]}))
+    with pytest.raises(SpecificationError, match="concepts.weights: unknown concept 'power'"):
+        check_names(_spec(concepts={"weights": {"power": 2.0}}))

@@ -30,6 +30,7 @@ state's sovereignty is as strong as its weakest part, so the *threat* is the lar
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -420,20 +421,20 @@ def kind_weight_draws(spec: Specification, layout: Layout, n: int, rng: np.rando
     return gammas / gammas.sum(axis=1, keepdims=True)
 
 
-def reference_uniforms(layout: Layout, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``(n, concepts)`` uniforms, drawn as the ledger draws them: one row per concept in sorted order."""
-    names = sorted(layout.concepts)
-    drawn = rng.uniform(size=(len(names), n))
-    return drawn[[names.index(c) for c in layout.concepts]].T
+def reference_uniforms(layout: Layout, n: int, seed: int) -> np.ndarray:
+    """``(n, concepts)`` uniforms, drawn as the ledger draws them: each concept from its own stream, seeded by
+    its name (:func:`~ironriver.sovereignty.ledger.threats`), so adding a concept changes no other draw."""
+    return np.stack([np.random.default_rng([seed, 7, zlib.crc32(name.encode())]).uniform(size=n)
+                     for name in layout.concepts], axis=1)
 
 
-def spec_rows(spec: Specification, layout: Layout, draw: np.ndarray, rng: np.random.Generator,
+def spec_rows(spec: Specification, layout: Layout, draw: np.ndarray, seed: int,
               *, variant: np.ndarray | None = None, weights_per_row: bool = True) -> Rows:
     """One row per entry of ``draw`` under ``spec``: reference points, then kind weights, drawn per row
     (``weights_per_row=False``: equal placeholder weights, for a caller that combines kinds itself)."""
     n_rows = draw.size
     settings = spec_settings(spec, layout)
-    u = reference_uniforms(layout, n_rows, rng)
+    u = reference_uniforms(layout, n_rows, seed)
     choice = spec.reference.choice
     if choice == "drawn":
         reference = draw_reference(layout, u)
@@ -441,7 +442,7 @@ def spec_rows(spec: Specification, layout: Layout, draw: np.ndarray, rng: np.ran
         column = {"central": layout.reference, "low": layout.reference_low, "high": layout.reference_high}[choice]
         reference = np.broadcast_to(column, (n_rows, layout.n)).copy()
     reference = np.where(np.isnan(settings["explicit_reference"]), reference, settings["explicit_reference"])
-    kind_weight = (kind_weight_draws(spec, layout, n_rows, rng) if weights_per_row
+    kind_weight = (kind_weight_draws(spec, layout, n_rows, np.random.default_rng([seed, 8])) if weights_per_row
                    else np.full((n_rows, len(KIND_ORDER)), 1.0 / len(KIND_ORDER)))
     full = lambda v: np.full(n_rows, v, dtype=int)  # noqa: E731
     return Rows(draw=draw, reference=reference, kind_weight=kind_weight,
@@ -463,6 +464,7 @@ class Scores:
     kind_weights: np.ndarray     # (W, 4)
     specification: Specification
     rows: Rows = field(repr=False)
+    threats: np.ndarray | None = field(default=None, repr=False)   # (D, I, Y) under the specification
 
     @property
     def comparable(self) -> np.ndarray:
@@ -500,7 +502,7 @@ def stack_variants(variants: list[DrawsLike]) -> tuple[np.ndarray, np.ndarray]:
     return values, runs
 
 
-def aggregate(draws: DrawsLike, spec: Specification, rng: np.random.Generator, *,
+def aggregate(draws: DrawsLike, spec: Specification, seed: int = 0, *,
               n_weightings: int = DEFAULT_WEIGHTINGS) -> Scores:
     """Kind scores per posterior draw and overall scores per kind weighting × draw, under ``spec``.
 
@@ -508,17 +510,18 @@ def aggregate(draws: DrawsLike, spec: Specification, rng: np.random.Generator, *
     when it differs; rebuilding is cheap once the models are cached). Each posterior draw gets its own
     reference points (per ``spec.reference``); the kinds are combined under ``n_weightings`` Dirichlet
     weightings (one if the weights are fixed), the same for both states — the grid the verdict reads.
-    Under the neutral default and ``rng = default_rng([seed, 7])`` this is the ledger's
+    Random numbers follow the ledger's streams, so under the neutral default this is the ledger's
     :func:`~ironriver.sovereignty.ledger.score`.
     """
     layout = layout_of(draws.table)
     values, runs = stack_variants([draws])
-    rows = spec_rows(spec, layout, np.arange(values.shape[1]), rng, weights_per_row=False)
-    kind, _ = evaluate(values, runs, layout, rows)
+    rows = spec_rows(spec, layout, np.arange(values.shape[1]), seed, weights_per_row=False)
+    threats = threats_of(values, runs, layout, rows)
+    kind = kinds_of(cells_of(threats, layout, rows), layout, rows)
     fixed = spec.kinds.fixed_weights() is not None or spec.kinds.per_concept
-    weights = kind_weight_draws(spec, layout, 1 if fixed else n_weightings, rng)
+    weights = kind_weight_draws(spec, layout, 1 if fixed else n_weightings, np.random.default_rng([seed, 8]))
     overall = combine_grid(kind, weights, AGGREGATIONS.index(spec.kinds.aggregation))
-    return Scores(np.asarray(draws.years), kind, overall, weights, spec, rows)
+    return Scores(np.asarray(draws.years), kind, overall, weights, spec, rows, threats)
 
 
 def combine_grid(kind: np.ndarray, weights: np.ndarray, method: int) -> np.ndarray:

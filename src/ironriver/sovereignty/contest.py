@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ironriver.sovereignty.aggregate import DrawsLike, Scores, aggregate
+from ironriver.sovereignty.aggregate import DEFAULT_WEIGHTINGS, STATE_ORDER, DrawsLike, Scores, aggregate
 from ironriver.sovereignty.flip import YearFlip, flip_analysis
+from ironriver.sovereignty.ledger import Ledger
 from ironriver.sovereignty.sensitivity import (
     SpecificationUncertainty,
     sobol_analysis,
@@ -34,6 +35,7 @@ from ironriver.sovereignty.sensitivity import (
     specification_uncertainty,
 )
 from ironriver.sovereignty.specification import (
+    KIND_ORDER,
     Specification,
     SpecificationError,
     load_specification,
@@ -41,7 +43,7 @@ from ironriver.sovereignty.specification import (
 )
 from ironriver.sovereignty.transforms import assumption
 
-__all__ = ["Contest", "contest", "SOBOL_BASE", "SOBOL_RESAMPLES"]
+__all__ = ["Contest", "contest", "contest_of", "ledger_under", "SOBOL_BASE", "SOBOL_RESAMPLES"]
 
 SOBOL_BASE = 256
 """Saltelli base sample: the model is re-aggregated SOBOL_BASE × (groups + 2) times (≈ 3,300 for 11 groups)."""
@@ -75,9 +77,13 @@ class Contest:
         table = self.sensitivity[self.sensitivity.year == year]
         return table.nlargest(n, "ST")
 
-    def robustness(self) -> str:
-        """The headline year's robustness sentence."""
-        return self.uncertainty.sentence(self.headline_year)
+    def robustness(self, year: int | None = None) -> str:
+        """How robust the verdict of ``year`` (default the headline year) is to the specification."""
+        year = self.headline_year if year is None else year
+        j = int(np.flatnonzero(self.years == year)[0])
+        p_mex, p_usa = float(self.scores.p_mex_more[j]), float(self.scores.p_usa_more[j])
+        state = "MEX" if p_mex > p_usa else "USA" if p_usa > p_mex else None
+        return self.uncertainty.sentence(year, state, max(p_mex, p_usa) if state else None, self.specification_file)
 
     def to_json_dict(self) -> dict[str, Any]:
         by_year = lambda values: {str(int(y)): _finite(v) for y, v in zip(self.years, values)}  # noqa: E731
@@ -91,6 +97,7 @@ class Contest:
                 "n_specifications": self.uncertainty.n_specifications,
                 "draws_per_specification": self.uncertainty.draws_per_specification,
                 "robustness": self.robustness(),
+                "robustness_by_year": {str(int(y)): self.robustness(int(y)) for y in self.years},
                 "by_year": [{k: (_finite(v) if k != "year" else int(v)) for k, v in row.items()}
                             for row in self.uncertainty.table().to_dict("records")]},
             "sensitivity": [{"year": int(r["year"]), "group": r["group"],
@@ -111,8 +118,19 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def ledger_under(draws: Any, spec: Specification, *, seed: int = 0, n_weightings: int = DEFAULT_WEIGHTINGS,
+                 missing: list[str] | None = None) -> Ledger:
+    """The ledger of ``draws`` aggregated under ``spec`` (under the neutral default: the ledger's own score())."""
+    scores = aggregate(draws, spec, seed, n_weightings=n_weightings)
+    kind_scores = {(state, kind): scores.kind[:, s, k][None].astype(np.float32)
+                   for s, state in enumerate(STATE_ORDER) for k, kind in enumerate(KIND_ORDER)}
+    overall = {state: scores.overall[:, :, s, :].astype(np.float32) for s, state in enumerate(STATE_ORDER)}
+    return Ledger(draws, scores.threats.astype(np.float32), kind_scores, overall, scores.comparable,
+                  scores.kind_weights, list(missing or []))
+
+
 def _perspective(draws: DrawsLike, spec: Specification, file: str, seed: int) -> dict[str, Any]:
-    scores = aggregate(draws, spec, np.random.default_rng([seed, 7]))
+    scores = aggregate(draws, spec, seed)
     return {"name": spec.name, "file": file, "description": spec.description,
             "p_mex_more": {str(int(y)): _finite(p) for y, p in zip(draws.years, scores.p_mex_more)},
             "p_usa_more": {str(int(y)): _finite(p) for y, p in zip(draws.years, scores.p_usa_more)}}
@@ -189,7 +207,7 @@ def contest(central: DrawsLike, specification: Specification | None = None, *,
     order = [h for h in half_lives if h in variants]
     space = space_of([chosen, *[variants[h] for h in order[1:]]], spec,
                      [spec.decay.spillover_half_life_years or order[0], *order[1:]])
-    scores = aggregate(chosen, spec, np.random.default_rng([seed, 7]))
+    scores = aggregate(chosen, spec, seed)
     perspectives = tuple(_perspective(draws_for(s), s, f"specs/{name}.toml", seed)
                          for name, file in shipped_specifications().items()
                          for s in [load_specification(file)])
@@ -207,3 +225,19 @@ def contest(central: DrawsLike, specification: Specification | None = None, *,
             pickle.dump(result, stream)
         partial.replace(path)
     return result
+
+
+def contest_of(draws: Any, inputs: Any, specification: Specification | None = None, *, seed: int = 0,
+               specification_file: str = "specs/neutral.toml", use_cache: bool = True) -> Contest:
+    """:func:`contest` for the chain: rebuilds the draws at other spillover half-lives from the chain's inputs
+    (cheap: the models are cached) and keeps results in the chain's cache folder."""
+    from ironriver.sovereignty.draws import build_indicator_draws
+    from ironriver.store.build import home
+
+    n_draws = int(draws.values.shape[0])
+
+    def rebuild(half_life: float) -> Any:
+        return build_indicator_draws(inputs, None, draws.years, n_draws=n_draws, seed=seed, half_life_years=half_life)
+
+    return contest(draws, specification, specification_file=specification_file, seed=seed, rebuild=rebuild,
+                   cache_dir=home() / "assess-cache" if use_cache else None)

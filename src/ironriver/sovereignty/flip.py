@@ -63,25 +63,22 @@ class Change:
     default: float | str
     distance: float             # share of the input's stated range moved (1 for a discrete switch)
     p_other: float              # P(the other state is the more threatened) after the change
+    unit: str = ""              # unit of value and default (reference points)
+    default_is_mean: bool = False   # the default is the mean of drawn values (Dirichlet kind weights)
 
     def phrase(self) -> str:
+        """The change in words: "weight on interdependence ≥ 0.46 (now 0.25 on average)"."""
         if self.kind in ("kind_weight", "reference"):
-            unit = "" if self.kind == "kind_weight" else f" {self._unit}"
             sign = "≥" if self.operator == ">=" else "≤"
-            return f"{self.input} {sign} {_number(self.value)}{unit} (now {_number(self.default)})"
+            unit = f" {self.unit}" if self.unit else ""
+            now = f"now {_number(self.default)}{unit}" + (" on average" if self.default_is_mean else "")
+            return f"{self.input} {sign} {_number(self.value)}{unit} ({now})"
         if self.kind == "exclude":
             return f"leaving out the indicator '{self.input}'"
         return f"{self.input}: {self.value} instead of {self.default}"
 
-    @property
-    def _unit(self) -> str:
-        return self.input.split(" [", 1)[1].rstrip("]") if " [" in self.input else ""
-
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["input"] = self.input.split(" [", 1)[0]
-        out["phrase"] = self.phrase()
-        return out
+        return {**asdict(self), "phrase": self.phrase()}
 
 
 @dataclass(frozen=True)
@@ -158,7 +155,7 @@ def flip_analysis(space: Space, *, n_draws: int | None = None, seed: int = 0) ->
     layout, spec = space.layout, space.base
     count = space.n_draws if n_draws is None else min(n_draws, space.n_draws)
     draw = np.unique(np.linspace(0, space.n_draws - 1, count).round().astype(int))
-    rows = spec_rows(spec, layout, draw, np.random.default_rng([seed, 13]))
+    rows = spec_rows(spec, layout, draw, seed)
     threats = threats_of(space.values, space.runs, layout, rows)
     cells = cells_of(threats, layout, rows)
     kind_scores = kinds_of(cells, layout, rows)
@@ -291,7 +288,8 @@ def _weight_changes(space: Space, kind_scores: np.ndarray, rows: Rows, leader: n
             t_flip = float(inside[n])
             found[j].append(Change(f"weight on {kind.replace('_', ' ')}", "kind_weight", kind,
                                    ">=" if t_flip > default else "<=", t_flip, float(default),
-                                   float(abs(t_flip - default)), float(final[n])))
+                                   float(abs(t_flip - default)), float(final[n]),
+                                   default_is_mean=fixed is None and not space.base.kinds.per_concept))
 
 
 def _reference_changes(space: Space, rows: Rows, cached: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -331,8 +329,8 @@ def _reference_changes(space: Space, rows: Rows, cached: tuple[np.ndarray, np.nd
             p = p_at(i, value)
             for j in np.flatnonzero((p[other, years] >= 0.5) & (leader >= 0)):
                 if j not in best or distance < best[j].distance:
-                    best[j] = Change(f"reference point of {layout.labels[i]} [{layout.units[i]}]", "reference",
-                                     layout.ids[i], ">=" if value > central else "<=", float(value),
-                                     float(central), float(distance), float(p[other[j], j]))
+                    best[j] = Change(f"reference point of {layout.labels[i]}", "reference", layout.ids[i],
+                                     ">=" if value > central else "<=", float(value), float(central),
+                                     float(distance), float(p[other[j], j]), unit=layout.units[i])
         for j, change in best.items():
             found[j].append(change)

@@ -204,7 +204,9 @@ def sobol_analysis(space: Space, *, n_base: int = 256, n_resamples: int = 100, s
     output = table.pop("output").to_numpy(int)
     table.insert(0, "year", space.years[output].astype(int))
     table["share_undefined"] = undefined[0][output] if undefined else np.nan
-    return table.sort_values(["year", "ST"], ascending=[True, False], ignore_index=True)
+    table = table.sort_values(["year", "ST"], ascending=[True, False], ignore_index=True)
+    table.attrs["n_evaluations"] = n_base * (len(GROUPS(space)) + 2)
+    return table
 
 
 # --- specification uncertainty ----------------------------------------------------------------------
@@ -227,10 +229,12 @@ class SpecificationUncertainty:
                              "p_usa_more": self.p_usa_more, "share_specifications_mex": self.share_mex,
                              "share_specifications_usa": self.share_usa})
 
-    def sentence(self, year: int) -> str:
+    def sentence(self, year: int, verdict_state: str | None = None, verdict_p: float | None = None,
+                 specification_file: str = "") -> str:
         j = int(np.flatnonzero(self.years == year)[0])
         return robustness_sentence(year, self.p_mex_more[j], self.p_usa_more[j], self.share_mex[j],
-                                   self.share_usa[j], self.n_specifications)
+                                   self.share_usa[j], self.n_specifications, verdict_state, verdict_p,
+                                   specification_file)
 
 
 def specification_uncertainty(space: Space, *, n_specifications: int = 128, draws_per_specification: int = 32,
@@ -259,14 +263,24 @@ def specification_uncertainty(space: Space, *, n_specifications: int = 128, draw
 
 
 def robustness_sentence(year: int, p_mex: float, p_usa: float, share_mex: float, share_usa: float,
-                        n_specifications: int) -> str:
-    """How robust the year's answer is to the specification, in words."""
+                        n_specifications: int, verdict_state: str | None = None, verdict_p: float | None = None,
+                        specification_file: str = "") -> str:
+    """How robust the year's verdict is to the specification, in words.
+
+    ``verdict_state`` is the state the verdict under the chosen specification names (``"MEX"``/``"USA"``); without
+    it, the state more often the more threatened over the sampled specifications is taken.
+    """
+    names = {"MEX": "Mexico's", "USA": "the USA's"}
     if not np.isfinite(p_mex):
         return f"In {year}, no sampled specification allows a comparison."
-    state, p, share, other = (("Mexico's", p_mex, share_mex, share_usa) if p_mex >= p_usa
-                              else ("the USA's", p_usa, share_usa, share_mex))
-    how = ("robust: it holds" if share >= ROBUST_SHARE else "holds" if share >= MOSTLY_SHARE
-           else "fragile: it holds only" if share > 0.5 else "not settled: it holds")
-    return (f"In {year}, {state} sovereignty is the more threatened with P = {p:.2f} over posterior draws × "
-            f"weights × specifications; the answer is {how} under {100 * share:.0f}% of {n_specifications} sampled "
-            f"specifications (the other state is the more threatened under {100 * other:.0f}%).")
+    state = verdict_state or ("MEX" if p_mex >= p_usa else "USA")
+    share, other = (share_mex, share_usa) if state == "MEX" else (share_usa, share_mex)
+    p_state = p_mex if state == "MEX" else p_usa
+    how = ("robust" if share >= ROBUST_SHARE else "holds under most specifications" if share >= MOSTLY_SHARE
+           else "fragile" if share > 0.5 else "not robust")
+    head = (f"In {year}, the verdict that {names[state]} sovereignty is the more threatened"
+            + (f" (P = {verdict_p:.2f} under {specification_file})" if verdict_p is not None and specification_file
+               else ""))
+    return (f"{head} is {how}: over {n_specifications} sampled specifications × posterior draws × weights, "
+            f"P = {p_state:.2f}; {names[state]} is the more threatened under {100 * share:.0f}% of the "
+            f"specifications and {names['USA' if state == 'MEX' else 'MEX']} under {100 * other:.0f}%.")

@@ -61,6 +61,8 @@ __all__ = [
     "SpecificationError",
     "load_specification",
     "shipped_specifications",
+    "specification_file",
+    "check_names",
     "NORMALISATIONS",
     "AGGREGATIONS",
     "REFERENCE_CHOICES",
@@ -313,11 +315,55 @@ def load_specification(name_or_path: str | Path | None = None) -> Specification:
     if name_or_path is None:
         name_or_path = DEFAULT_NAME
     path = Path(name_or_path)
+    shipped = shipped_specifications()
+    if not path.exists() and path.suffix == ".toml" and path.parent.name == "specs" and path.stem in shipped:
+        return Specification.from_toml(shipped[path.stem])      # specs/NAME.toml from any folder
     if path.suffix == ".toml" or path.exists():
         return Specification.from_toml(path)
-    shipped = shipped_specifications()
     if str(name_or_path) not in shipped:
         close = difflib.get_close_matches(str(name_or_path), list(shipped), n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]}?" if close else f" (shipped: {', '.join(shipped)})"
         raise SpecificationError(f"unknown specification '{name_or_path}'{hint}")
     return Specification.from_toml(shipped[str(name_or_path)])
+
+
+def specification_file(name_or_path: str | Path | None = None) -> str:
+    """How a specification is named in the output: ``specs/NAME.toml`` for a shipped one (or the default),
+    else the path as the user gave it."""
+    if name_or_path is None:
+        return f"specs/{DEFAULT_NAME}.toml"
+    path = Path(name_or_path)
+    shipped = shipped_specifications()
+    if path.suffix != ".toml" and not path.exists() and str(name_or_path) in shipped:
+        return f"specs/{name_or_path}.toml"
+    if path.exists() and path.resolve() in {p.resolve() for p in shipped.values()}:
+        return f"specs/{path.name}"
+    return str(name_or_path)
+
+
+def check_names(spec: Specification, indicator_ids: list[str] | None = None,
+                concept_names: list[str] | None = None) -> Specification:
+    """Refuse (one line) indicator ids and concepts the catalogue does not know, before any work is done.
+
+    Defaults to the ledger's catalogue (:mod:`~ironriver.sovereignty.catalogue`).
+    """
+    if indicator_ids is None or concept_names is None:
+        from ironriver.sovereignty.catalogue import INDICATORS, concepts
+
+        indicator_ids = list(INDICATORS) if indicator_ids is None else indicator_ids
+        concept_names = list(concepts()["concept"]) if concept_names is None else concept_names
+    named = [("indicators.include", spec.indicators.include or []), ("indicators.exclude", spec.indicators.exclude),
+             ("indicators.weights", list(spec.indicators.weights)), ("reference.values", list(spec.reference.values))]
+    for where, ids in named:
+        for name in ids:
+            if name not in indicator_ids:
+                close = difflib.get_close_matches(name, indicator_ids, n=1, cutoff=0.5)
+                raise SpecificationError(f"{spec.name}: {where}: unknown indicator '{name}'"
+                                         + (f"; did you mean {close[0]}?" if close else ""))
+    for name in spec.concepts.weights:
+        if name not in concept_names:
+            close = difflib.get_close_matches(name, concept_names, n=1, cutoff=0.5)
+            raise SpecificationError(f"{spec.name}: concepts.weights: unknown concept '{name}'"
+                                     + (f"; did you mean {close[0]}?" if close else
+                                        f" (concepts: {', '.join(concept_names)})"))
+    return spec
