@@ -145,7 +145,7 @@ def test_conclusion_follows_a_specification_with_all_weight_on_interdependence(a
     spec = load_specification().with_changes(
         name="interdependence_only", kinds={"weights": {"domestic": 0.0, "interdependence": 1.0, "westphalian": 0.0,
                                                         "international_legal": 0.0}})
-    other = verdict_evidence(assessment.ledger.draws, spec, seed=0)
+    other = verdict_evidence(assessment, spec)
     assert other.specification == "interdependence_only"
     # under this view the overall score is the interdependence score
     assert other.p_mex_more == pytest.approx(other.kind_p_mex_more["interdependence"], abs=0.05)

@@ -17,11 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["ClaimInputs", "VerdictEvidence", "gather", "from_assessment", "verdict_evidence", "SPECIFICATION_SAMPLES"]
-
-SPECIFICATION_SAMPLES = 128
-"""Specifications sampled for the robustness of the verdict (the contestable verdict's default)."""
-
+__all__ = ["ClaimInputs", "VerdictEvidence", "gather", "from_assessment", "verdict_evidence"]
 
 @dataclass(frozen=True)
 class VerdictEvidence:
@@ -84,53 +80,39 @@ def _finite(value: Any) -> float:
     return float(value) if value is not None and np.isfinite(float(value)) else float("nan")
 
 
-def verdict_evidence(draws: Any, specification: Any = None, *, seed: int = 0,
-                     n_specifications: int = SPECIFICATION_SAMPLES) -> VerdictEvidence:
-    """The verdict and its robustness from the ledger's indicator draws.
+def verdict_evidence(assessment: Any, specification: Any = None) -> VerdictEvidence:
+    """The verdict and its robustness for an assessment, read off the contestable verdict.
 
-    P overall and by kind under ``specification`` (default: the shipped neutral one), P under every shipped
-    perspective, and the shares of sampled specifications under which each state is the more threatened —
-    the contestable verdict's numbers without its Sobol and flip analyses, which the claims do not need.
+    :func:`ironriver.sovereignty.contest.contest_of` (cached in the chain's cache folder, so the report's
+    "what would change the verdict" section and this read the same numbers): P overall and by kind under
+    ``specification`` (a shipped name, a TOML path or a Specification; default the shipped neutral one), P
+    under every shipped perspective, and the shares of sampled specifications under which each state is the
+    more threatened, in the headline year.
     """
-    from ironriver.sovereignty.aggregate import aggregate
-    from ironriver.sovereignty.sensitivity import space_of, specification_uncertainty
-    from ironriver.sovereignty.specification import load_specification, shipped_specifications
+    from ironriver.sovereignty.catalogue import KINDS
+    from ironriver.sovereignty.contest import contest_of
+    from ironriver.sovereignty.specification import load_specification
 
     spec = specification if specification is not None else load_specification()
     if isinstance(spec, (str, Path)):
         spec = load_specification(spec)
-    half_life = spec.decay.spillover_half_life_years
-    if half_life is not None:
-        from ironriver.errors import IronRiverError
-
-        raise IronRiverError(f"specification {spec.name}: the claims read the ledger's draws at its central "
-                             "spillover half-life; leave decay.spillover_half_life_years unset")
-    years = np.asarray(draws.years)
-    scores = aggregate(draws, spec, np.random.default_rng([seed, 7]))
-    p_mex = np.asarray(scores.p_mex_more, dtype=float)
-    comparable = np.flatnonzero(np.isfinite(p_mex))
-    j = int(comparable[-1]) if comparable.size else len(years) - 1
-    kind_p = {}
-    from ironriver.sovereignty.catalogue import KINDS
-
-    for kind in KINDS:
-        p_kind, _ = scores.kind_p(kind)
-        kind_p[kind] = _finite(np.asarray(p_kind)[j])
-    perspectives = {}
-    for name, file in shipped_specifications().items():
-        other = load_specification(file)
-        if other.decay.spillover_half_life_years is not None:
-            continue  # a perspective that needs the models rebuilt at another half-life is left to `contest`
-        perspectives[name] = _finite(aggregate(draws, other, np.random.default_rng([seed, 7])).p_mex_more[j])
-    space = space_of([draws], spec)
-    uncertainty = specification_uncertainty(space, n_specifications=n_specifications, seed=seed)
-    finite = p_mex[comparable]
+    origin = f"specs/{spec.name}.toml"
+    seed = int(assessment.seed)
+    result = contest_of(assessment.ledger.draws, assessment.inputs, spec, seed=seed, specification_file=origin)
+    years = np.asarray(result.years)
+    j = int(np.flatnonzero(years == result.headline_year)[0])
+    p_mex = np.asarray(result.scores.p_mex_more, dtype=float)
+    kind_p = {kind: _finite(np.asarray(result.scores.kind_p(kind)[0])[j]) for kind in KINDS}
+    year = str(int(result.headline_year))
+    perspectives = {p["name"]: _finite(p["p_mex_more"].get(year)) for p in result.perspectives}
+    finite = p_mex[np.isfinite(p_mex)]
     return VerdictEvidence(
-        year=int(years[j]), specification=spec.name, p_mex_more=_finite(p_mex[j]),
-        p_usa_more=_finite(np.asarray(scores.p_usa_more)[j]), kind_p_mex_more=kind_p,
-        share_specifications_mex=_finite(uncertainty.share_mex[j]),
-        share_specifications_usa=_finite(uncertainty.share_usa[j]), n_specifications=n_specifications,
-        perspectives=perspectives, years_mex_more=int((finite > 0.5).sum()), years_compared=int(finite.size))
+        year=int(result.headline_year), specification=spec.name, p_mex_more=_finite(p_mex[j]),
+        p_usa_more=_finite(np.asarray(result.scores.p_usa_more)[j]), kind_p_mex_more=kind_p,
+        share_specifications_mex=_finite(result.uncertainty.share_mex[j]),
+        share_specifications_usa=_finite(result.uncertainty.share_usa[j]),
+        n_specifications=int(result.uncertainty.n_specifications), perspectives=perspectives,
+        years_mex_more=int((finite > 0.5).sum()), years_compared=int(finite.size))
 
 
 def from_assessment(assessment: Any, specification: Any = None) -> ClaimInputs:
@@ -154,7 +136,7 @@ def from_assessment(assessment: Any, specification: Any = None) -> ClaimInputs:
         capabilities = None
     return ClaimInputs(literature=literature(), timeline=timeline(), flow_draws=flows, flow_lineage=lineage,
                        capabilities=capabilities,
-                       verdict=verdict_evidence(assessment.ledger.draws, specification, seed=seed), seed=seed)
+                       verdict=verdict_evidence(assessment, specification), seed=seed)
 
 
 def gather(years: str | tuple[int, int] | None = None, *, seed: int = 0, scenario: str | Path | None = None,

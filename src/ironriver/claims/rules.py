@@ -238,7 +238,7 @@ def verdict_robustness(inputs: ClaimInputs) -> Outcome:
          "value": f"{v.p_mex_more:.2f} (USA {v.p_usa_more:.2f})", "lineage": lineage},
         {"what": f"share of {v.n_specifications} sampled specifications with Mexico the more threatened, {v.year}",
          "value": f"{_pct(v.share_specifications_mex)} (USA {_pct(v.share_specifications_usa)})",
-         "lineage": f"{lineage}; specification uncertainty (ironriver.sovereignty.sensitivity)"},
+         "lineage": f"{lineage}; contestable verdict (ironriver.sovereignty.contest)"},
         {"what": f"P(Mexico more threatened) under each shipped perspective, {v.year}", "value": views,
          "lineage": "model verdict under each specification shipped in ironriver/data/specs"},
         {"what": "years in which Mexico is the more threatened (P > 0.5)",
