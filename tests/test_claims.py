@@ -50,6 +50,7 @@ def test_json_has_one_object_per_claim_with_status_rule_evidence_and_lineage(pay
     by_id = {c["id"]: c for c in payload}
     assert by_id["lawsuit_2021"]["basis"] == "matter of record"
     assert by_id["flow_100k_200k"]["basis"] == "computed from the evidence"
+    assert by_id["straw_route"]["basis"] == "matter of record and model output"
     # the record is cited: the 2021 suit in Massachusetts, the 2022 suit against Arizona dealers
     cited = " ".join(e["lineage"] for e in by_id["lawsuit_2021"]["evidence"])
     assert "mexico_v_sw_filed_2021" in cited and "arizona_dealers_suit_2022" in cited

@@ -42,8 +42,13 @@ class Claim:
 
     @property
     def basis(self) -> str:
-        """``matter of record`` for claims about dates, laws and rulings; ``computed`` for numeric rules."""
-        return "matter of record" if self.evaluator == "record" else "computed from the evidence"
+        """``matter of record`` for claims about dates, laws and rulings (``… and model output`` where a part
+        reads one); ``computed from the evidence`` for numeric rules."""
+        if self.evaluator != "record":
+            return "computed from the evidence"
+        parts = self.params.get("parts", ())
+        return "matter of record and model output" if any(isinstance(p, Computed) for p in parts) \
+            else "matter of record"
 
 
 # --- the checks the matter-of-record parts apply to published figures and model outputs ---------------
