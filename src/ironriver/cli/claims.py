@@ -25,7 +25,11 @@ def _wrap(label: str, text: str, indent: int = 2) -> list[str]:
 
 def record_view(records: list[dict[str, Any]]) -> str:
     """The claims as a record view: one block per claim, every line at most :data:`WIDTH` characters."""
-    lines: list[str] = []
+    from ironriver.claims import STATUSES
+
+    counts = {status: n for status in STATUSES if (n := sum(r["status"] == status for r in records))}
+    lines = textwrap.wrap(f"The essay's {len(records)} claims, checked: "
+                          + ", ".join(f"{n} {status}" for status, n in counts.items()) + ".", WIDTH) + [""]
     for r in records:
         lines += textwrap.wrap(f"{r['id']} — {r['status'].upper()}", WIDTH)
         lines += _wrap("claim", r["claim"])
