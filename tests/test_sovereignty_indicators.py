@@ -325,3 +325,19 @@ def test_column_quantiles_match_numpy_nanquantile() -> None:
     for q, column in zip((0.05, 0.5, 0.95), got):
         assert np.allclose(column[:3], np.nanquantile(draws[:, :3], q, axis=0))
         assert np.isnan(column[3])
+
+
+def test_cinc_ratio_2016_matches_the_cited_ratio(store_inputs: Inputs) -> None:
+    from ironriver.store import literature_value
+
+    got = run("mx_cinc_ratio", store_inputs, [2016, 2023], 2)
+    assert got.draws[0, 0] == pytest.approx(literature_value("cinc_ratio_usa_mex_2016").value, rel=0.01)
+    assert got.status[1] == "missing"                       # NMC ends in 2022; the carry rule decides about 2023
+
+
+def test_the_usa_is_measured_by_harm_and_uncontrolled_flows_from_datasets(store_inputs: Inputs) -> None:
+    ids = ("us_synthetic_opioid_death_rate", "us_tx_border_murder_rate", "us_fentanyl_seized_swb")
+    assert all(INDICATORS[i].source == "dataset" and INDICATORS[i].kind in ("domestic", "interdependence")
+               for i in ids)
+    for indicator_id in ids:
+        assert (run(indicator_id, store_inputs, [2021, 2022, 2023], 2).status == "observed").all()

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ironriver.sovereignty.chain import Assessment
-from ironriver.sovereignty.catalogue import INDICATORS, KINDS, STATES, concepts
+from ironriver.sovereignty.chain import Assessment, concept_records
+from ironriver.sovereignty.catalogue import INDICATORS, KINDS, STATES
 from ironriver.sovereignty.events import CODING_RULE
 from ironriver.sovereignty.measures import firearm_homicide_rates
 from ironriver.sovereignty.transforms import ASSUMPTIONS
@@ -124,12 +124,6 @@ def _saturated(assessment: Assessment) -> list[dict[str, Any]]:
             out.append({"id": indicator_id, "low": _f(threat.min()), "high": _f(threat.max()), "why": why,
                         "lineage": f"derived: median threats of {indicator_id} over the window's years with a value"})
     return out
-
-
-def _concepts() -> list[dict[str, Any]]:
-    return [{"kind": r["kind"], "concept": r["concept"], "title": r["title"], "MEX": r["MEX"] or None,
-             "USA": r["USA"] or None, "shared_reference": bool(r["shared_reference"]), "note": r["note"]}
-            for r in concepts().to_dict("records")]
 
 
 def _iron_river(assessment: Assessment) -> dict[str, Any]:
@@ -346,7 +340,7 @@ def build_model(assessment: Assessment) -> dict[str, Any]:
         "states": list(STATES),
         "ledger": _ledger_rows(assessment),
         "indicators": _indicator_blocks(assessment),
-        "concepts": _concepts(),
+        "concepts": concept_records(),
         "coding_rule": CODING_RULE,
         "saturated": _saturated(assessment),
         "iron_river": _iron_river(assessment),

@@ -98,7 +98,8 @@ class IndicatorDraws:
         return IndicatorDraws(self.years, table, self.values, self.status, self.lineage)
 
 
-_CACHE: dict[tuple, dict[str, tuple[np.ndarray, Measured]]] = {}
+_CACHE: dict[tuple, tuple[tuple, dict[str, tuple[np.ndarray, Measured]]]] = {}
+"""One entry: key → (the objects the key's ids name, kept alive so the ids cannot be reused; the measurements)."""
 
 
 def _shared(n_draws: int, seed: int, half_life_years: float) -> Shared:
@@ -110,9 +111,10 @@ def _shared(n_draws: int, seed: int, half_life_years: float) -> Shared:
 
 def _measure_all(inputs: Inputs, n_draws: int, seed: int, half_life_years: float) -> dict[str, tuple[np.ndarray, Measured]]:
     """Every indicator measured over its span (cached: the measurements do not depend on the carry cap)."""
-    key = (id(inputs), id(inputs.flow_draws), id(inputs.spillover_effect_draws), n_draws, seed, half_life_years)
+    held = (inputs, inputs.flow_draws, inputs.spillover_effect_draws)
+    key = (*map(id, held), n_draws, seed, half_life_years)
     if key in _CACHE:
-        return _CACHE[key]
+        return _CACHE[key][1]
     shared = _shared(n_draws, seed, half_life_years)
     out = {}
     for position, indicator in enumerate(INDICATORS.values()):
@@ -120,7 +122,7 @@ def _measure_all(inputs: Inputs, n_draws: int, seed: int, half_life_years: float
         rng = np.random.default_rng([seed, position])
         out[indicator.id] = (span, measure(indicator, inputs, span, n_draws, rng, shared))
     _CACHE.clear()                                       # one entry: a chain run rebuilds for a few settings only
-    _CACHE[key] = out
+    _CACHE[key] = (held, out)
     return out
 
 

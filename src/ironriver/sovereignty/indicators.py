@@ -24,16 +24,14 @@ from ironriver.sovereignty.events import legal_barrier_counts, timeline_event_ye
 from ironriver.sovereignty.measures import (
     CCODE,
     PER_100K,
-    annual_by_year,
     cinc_ratio,
     decayed_count,
     firearm_homicide_rates,
     illicit_stock,
-    nan_median_columns,
 )
 
 __all__ = ["KINDS", "STATES", "INDICATORS", "Indicator", "Inputs", "Measured", "Shared", "measure",
-           "MX_BORDER_STATES", "ANCHOR_YEAR", "SPILLOVER_WINDOW"]
+           "MX_BORDER_STATES", "ANCHOR_YEAR", "SPILLOVER_WINDOW", "MID_COVERAGE", "TX_PANEL_YEARS"]
 
 ANCHOR_YEAR = 2017
 """Year of the Small Arms Survey stock estimates that anchor the illicit stock."""
@@ -501,11 +499,3 @@ def measure(indicator: Indicator, inputs: Inputs, years: np.ndarray, n_draws: in
     """Run the catalogue's measure function of ``indicator`` over ``years``."""
     function: Any = globals()[indicator.measure]
     return function(inputs, np.asarray(years, dtype=int), n_draws, rng, shared, **indicator.params)
-
-
-def point(measured: Measured) -> np.ndarray:
-    """Median over draws per year (NaN where missing)."""
-    return nan_median_columns(measured.draws)
-
-
-__all__ += ["point", "annual_by_year"]
