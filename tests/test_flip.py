@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from ironriver.sovereignty.flip import REFERENCE_GRID, flip_analysis
 from ironriver.sovereignty.sensitivity import space_of
@@ -119,3 +121,22 @@ def test_contest_rebuilds_for_other_half_lives_and_caches_its_result(tmp_path):
                     n_specifications=16, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("contest-*.pkl"))) == 2
     assert not np.array_equal(other.scores.overall, first.scores.overall)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0.05, 0.95), st.floats(0.05, 0.95), st.floats(0.05, 0.95), st.floats(0.05, 0.95))
+def test_the_interdependence_weight_threshold_is_where_the_gap_vanishes(a_dom, a_int, b_dom, b_int):
+    """Threats a (MEX) and b (USA) on two kinds, fixed weights 1/4: with interdependence weight t and the other
+    three kinds at (1 − t)/3 each, the gap is zero at t* = d / (d − e), d = (a_dom − b_dom)/3, e = a_int − b_int."""
+    rows = [{"id": f"{s}_{k}", "state": s, "kind": k, "concept": k, "reference": 1.0}
+            for k in ("domestic", "interdependence") for s in ("MEX", "USA")]
+    to_value = lambda t: t / (1 - t)                   # noqa: E731 - threat t at reference 1
+    values = np.array([[to_value(a_dom)], [to_value(b_dom)], [to_value(a_int)], [to_value(b_int)]])
+    d, e = (a_dom - b_dom) / 3, a_int - b_int
+    assume(abs(d - e) > 1e-3)
+    t_star = d / (d - e)
+    assume(0.27 < t_star < 0.98 or 0.02 < t_star < 0.23)       # a crossing inside the range, away from 1/4
+    result = _flips(make_draws(rows, values), kinds=EQUAL)[0]
+    weight = [c for c in result.changes if c.input == "weight on interdependence"]
+    assert len(weight) == 1
+    assert weight[0].value == pytest.approx(t_star, abs=2e-3)

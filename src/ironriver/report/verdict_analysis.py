@@ -93,7 +93,10 @@ def sensitivity_chart(model: dict[str, Any]) -> go.Figure | None:
         z.append([cell[(group, y)]["ST"] if (group, y) in cell else None for y in years])
         text.append([(f"{group}, {y}: total index {cell[(group, y)]['ST']:.2f} "
                       f"[{cell[(group, y)]['ST_low']:.2f}–{cell[(group, y)]['ST_high']:.2f}], first-order "
-                      f"{cell[(group, y)]['S1']:.2f}") if (group, y) in cell else "" for y in years])
+                      f"{cell[(group, y)]['S1']:.2f}"
+                      + (f"; {100 * cell[(group, y)]['share_undefined']:.0f}% of evaluations left the states no kind "
+                         "in common (gap 0)" if cell[(group, y)].get("share_undefined") else ""))
+                     if (group, y) in cell else "" for y in years])
     figure = go.Figure(go.Heatmap(x=years, y=groups, z=z, zmin=0, zmax=1, colorscale="Blues",
                                   hovertext=text, hoverinfo="text", colorbar=dict(title="total<br>Sobol")))
     figure.update_layout(**{**_LAYOUT, "height": 460, "margin": dict(l=210, r=20, t=50, b=45)},

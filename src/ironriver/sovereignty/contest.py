@@ -101,7 +101,8 @@ class Contest:
                 "by_year": [{k: (_finite(v) if k != "year" else int(v)) for k, v in row.items()}
                             for row in self.uncertainty.table().to_dict("records")]},
             "sensitivity": [{"year": int(r["year"]), "group": r["group"],
-                             **{k: _finite(r[k]) for k in ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")}}
+                             **{k: _finite(r[k]) for k in ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
+                                                           "share_undefined") if k in r}}
                             for r in self.sensitivity.to_dict("records")],
             "flip": [_clean(f.to_json()) for f in self.flips],
         }
