@@ -95,6 +95,34 @@ def test_count_moments_match_a_monte_carlo_of_the_generative_process() -> None:
     np.testing.assert_allclose(cov[0], np.cov(figures.T), rtol=0.05)
 
 
+def test_count_moments_with_persistent_submission_match_a_monte_carlo() -> None:
+    years = np.arange(2000, 2003)
+    design, _ = _design(years)
+    recoveries = np.array([1000.0, 2000.0, 3000.0])
+    share = np.array([0.5, 0.4, 0.3])
+    shock, campaign, rho, submission, persistence = 0.2, 0.3, 0.6, 0.25, 0.8
+    kernel = shock**2 * np.eye(3) + campaign**2 * rho ** np.abs(np.subtract.outer(years, years))
+    lags = np.abs(np.subtract.outer(years, years))
+    rng = np.random.default_rng(2)
+    n = 400_000
+    w = rng.multivariate_normal(np.zeros(3), kernel, size=n)
+    v = rng.multivariate_normal(np.zeros(3), submission**2 * persistence**lags, size=n)
+    rec = recoveries * np.exp(w - np.diag(kernel) / 2)
+    traced = share * rec * np.exp(v - submission**2 / 2)
+    figures = np.c_[traced[:, 0], traced[:, 1], traced[:, 0] + traced[:, 1], rec[:, 0] + 0.5 * rec[:, 1]]
+    excess = enforcement_kernel(years, np.array([shock]), np.array([campaign]), np.array([rho]))
+    mean, cov = count_moments(recoveries[None], share[None], design, excess, np.array([submission]),
+                              np.array([1.0]), scope_sd=0.0, submission_persistence=np.array([persistence]))
+    np.testing.assert_allclose(mean[0], figures.mean(axis=0), rtol=0.01)
+    np.testing.assert_allclose(cov[0], np.cov(figures.T), rtol=0.05)
+    # independent shocks are the limit ρ_v → 0
+    _, independent = count_moments(recoveries[None], share[None], design, excess, np.array([submission]),
+                                   np.array([1.0]), scope_sd=0.0)
+    _, nearly = count_moments(recoveries[None], share[None], design, excess, np.array([submission]),
+                              np.array([1.0]), scope_sd=0.0, submission_persistence=np.array([1e-12]))
+    np.testing.assert_allclose(nearly, independent, rtol=1e-9)
+
+
 def test_enforcement_kernel_is_exp_of_the_ar1_plus_shock_covariance_minus_one() -> None:
     years = np.arange(1994, 2000)
     direct = np.expm1(0.15**2 * np.eye(6) + 0.4**2 * 0.7 ** np.abs(np.subtract.outer(years, years)))

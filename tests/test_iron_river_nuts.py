@@ -76,3 +76,16 @@ def test_nuts_without_numpyro_is_a_one_line_hint(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(IronRiverError, match=r"pip install ironriver\[nuts\]"):
         estimate_iron_river(method="nuts", evidence=["stock"], draws=100)
     assert "\n" not in INSTALL_HINT
+
+
+@pytest.mark.slow
+@needs_nuts
+def test_check_nuts_adds_its_agreement_to_the_json_diagnostics() -> None:
+    from ironriver.estimate.iron_river import check_nuts
+
+    posterior = estimate_iron_river(seed=0, evidence=["stock"], draws=500)
+    agreement = check_nuts(posterior, draws=500)
+    nuts = posterior.to_json()["diagnostics"]["nuts"]
+    assert {"max_median_rel_diff", "max_q05_rel_diff", "max_q95_rel_diff", "seconds"} <= set(nuts)
+    assert nuts["max_median_rel_diff"] == pytest.approx(agreement["max_median_rel_diff"])
+    assert 0 <= nuts["max_median_rel_diff"] < 0.5 and nuts["seconds"] > 0

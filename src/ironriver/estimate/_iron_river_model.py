@@ -335,7 +335,8 @@ class IronRiverModel:
         kernel = enforcement_kernel(self.recovery_years, lat["enforcement_sd"], lat["enforcement_campaign_sd"],
                                     lat["enforcement_persistence"], xp)
         mean, cov = count_moments(lat["recoveries"], lat["submitted_by_year"], self.count_design, kernel,
-                                  lat["submission_sd"], lat["sedena_fraction"], self.settings["seizure_scope_sd"], xp)
+                                  lat["submission_sd"], lat["sedena_fraction"], self.settings["seizure_scope_sd"], xp,
+                                  lat["submission_persistence"])
         return log_normal_approximation(mean, cov, xp)
 
     def _share_params(self, lat: dict[str, Any], xp: Any) -> tuple[Any, Any]:

@@ -40,7 +40,7 @@ def forecast_draws(posterior: Any, year: int, rng: np.random.Generator) -> np.nd
     kernel = enforcement_kernel(grid, lat["enforcement_sd"], lat["enforcement_campaign_sd"],
                                 lat["enforcement_persistence"])
     mean, cov = count_moments(recoveries, submitted, joint, kernel, lat["submission_sd"], lat["sedena_fraction"],
-                              model.settings["seizure_scope_sd"])
+                              model.settings["seizure_scope_sd"], np, lat["submission_persistence"])
     loc, log_cov = log_normal_approximation(mean, cov)
     t = joint.ids.index(target.id)
     known = np.array([j for j in range(joint.size) if j != t], dtype=int)

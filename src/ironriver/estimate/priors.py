@@ -180,6 +180,10 @@ def default_priors() -> tuple[Prior, ...]:
         Prior("outbound_effort_2020", "multiplier of outbound inspection effort in FY2020", "log", math.log(2.0),
               0.7, "ratio", "assumption", "GAO-21-322: CBP increased outbound inspection at some ports in FY2020",
               "seizures"),
+        Prior("submission_persistence", "year-to-year correlation of the submission share's deviations", "logit",
+              0.0, 1.5, "correlation", "assumption",
+              "which agencies submit and how thoroughly changes with institutions (PGR/FGR practice, eTrace access), "
+              "so deviations may persist; vague between independent years and a slow drift", "traces"),
     )
 
 
