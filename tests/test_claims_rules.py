@@ -218,3 +218,25 @@ def test_verdict_robustness_reports_p_shares_and_perspectives() -> None:
     assert "turns under border_realist" in outcome.why
     assert outcome.evidence[1]["value"] == "26% (USA 73%)"
     assert verdict_robustness(bundle()).status == "not testable with the bundled evidence"
+
+
+# ------------------------------------------------------------------------------------------ properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.floats(1_000, 1_000_000), min_size=4, max_size=40),
+       scale=st.sampled_from([2.0 ** k for k in range(-8, 9)]),       # exact in floating point
+       low=st.floats(10_000, 300_000), width=st.floats(1_000, 300_000))
+def test_posterior_range_is_unit_free_and_masses_sum_to_one(values: list[float], scale: float, low: float,
+                                                            width: float) -> None:
+    """Guns and the claimed range in other units (×scale) give the same status; below + inside + above = 1."""
+    draws = flows(values, range(2010, 2013))
+    masses = period_masses(draws, [(2010, 2012)], low, low + width)
+    assert masses[["below", "inside", "above"]].sum(axis=1).iloc[0] == pytest.approx(1.0)
+    scaled = draws.assign(guns_per_year=draws["guns_per_year"] * scale)
+    one = posterior_range(bundle(flow_draws=draws), low=low, high=low + width, since=2010).status
+    other = posterior_range(bundle(flow_draws=scaled), low=low * scale, high=(low + width) * scale, since=2010).status
+    assert one == other
