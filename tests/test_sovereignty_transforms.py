@@ -86,13 +86,13 @@ def test_every_log_logistic_indicator_has_a_reference_range_from_its_concept() -
     assert (measured["reference"] <= measured["reference_high"]).all()
     assert (measured["reference_high"] / measured["reference_low"] >= 2.0 - 1e-9).all()
     for name in ("reference_range_quantiles", "carry_log_sd_per_year", "spillover_half_life_years"):
-        assert assumption(name).justification
+        assert assumption(name).why
 
 
 def test_bad_assumptions_are_refused() -> None:
     with pytest.raises(ValueError):
-        Assumption("x", 5.0, 1.0, 2.0, "unit", "value outside its range")
+        Assumption("x", 5.0, 1.0, 2.0, "unit", "assumption", "value outside its range", distribution="loguniform")
     with pytest.raises(ValueError):
-        Assumption("x", 0.0, 0.0, 1.0, "unit", "log scale from zero")
+        Assumption("x", 0.0, 0.0, 1.0, "unit", "assumption", "log scale from zero", distribution="loguniform")
     with pytest.raises(UnknownNameError, match="did you mean"):
         assumption("decay_half_life_year")

@@ -9,7 +9,7 @@ set from each concept's observed range (:mod:`~ironriver.sovereignty.draws`); th
 concepts and kinds with Dirichlet kind weights shared by both states (:mod:`~ironriver.sovereignty.ledger`)
 and compared (:mod:`~ironriver.sovereignty.verdict`).
 :func:`assess` runs the whole chain; :func:`ledger` returns only its ledger. This stage may import the
-estimate and simulate stages (lazily, so that it runs without them).
+estimate and supply_chain stages (lazily, so that it runs without them).
 """
 
 from __future__ import annotations

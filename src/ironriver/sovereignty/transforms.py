@@ -1,21 +1,21 @@
-"""Transforms from indicator values to threats in [0, 1], and the named assumptions they rest on.
+"""Transforms from indicator values to threats in [0, 1], and the named assumptions the ledger rests on.
 
 An indicator value (a homicide rate, a ratio of guns to soldiers, a count of adverse rulings) is not a
 threat until someone says how much of it is how bad. That judgement is made explicit here: a transform is
 a documented monotone map with a *reference point* — the value at which the threat is one half — set by one
-rule for every concept (:data:`ASSUMPTIONS` ``reference_range_quantiles``: drawn between the 10th and 90th
-percentiles of the concept's observed values, log-uniformly, once per draw for both states). Every number
-the ledger needs that no dataset or publication supplies is an :class:`Assumption` with a value, a plausible
-range and a one-line justification, listed in the report beside the results.
+rule for every concept (``reference_range_quantiles``: drawn between the 10th and 90th percentiles of the
+concept's observed values, log-uniformly, once per draw for both states). Every number the ledger needs that
+no dataset or publication supplies is a named :class:`~ironriver.assumptions.Assumption`, registered (stage
+``sovereignty``) and listed in the report beside the results.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
+from ironriver.assumptions import Assumption, register
 from ironriver.errors import UnknownNameError
 
 __all__ = [
@@ -28,72 +28,46 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Assumption:
-    """A number the analysis needs that no dataset or publication supplies.
-
-    Attributes
-    ----------
-    id : str
-        Stable identifier (``ref_…`` for transform reference points), cited as lineage.
-    value : float
-        The central value used for point scores.
-    low, high : float
-        The plausible range; the ledger samples within it.
-    unit : str
-        Unit of ``value``, ``low`` and ``high``.
-    justification : str
-        One line on why this value and range.
-    scale : {"log", "linear"}
-        How the range is sampled: log-uniformly (for scales spanning factors) or uniformly.
-    """
-
-    id: str
-    value: float
-    low: float
-    high: float
-    unit: str
-    justification: str
-    scale: Literal["log", "linear"] = "log"
-
-    def __post_init__(self) -> None:
-        if not self.low <= self.value <= self.high:
-            raise ValueError(f"assumption {self.id}: value {self.value} outside [{self.low}, {self.high}]")
-        if self.scale == "log" and self.low <= 0:
-            raise ValueError(f"assumption {self.id}: a log-scale range needs low > 0")
+def _judgement(name: str, value: float, low: float, high: float, unit: str, why: str,
+               scale: Literal["log", "linear", "fixed"] = "log") -> Assumption:
+    """A ledger assumption: sampled log-uniformly over its range (``scale="log"``, for ranges spanning factors),
+    uniformly (``"linear"``), or a fixed setting whose range a sensitivity analysis moves it over (``"fixed"``)."""
+    distribution = {"log": "loguniform", "linear": "uniform", "fixed": "fixed"}[scale]
+    return Assumption(name, value, low, high, unit, "assumption", why, used_by="ledger",
+                      distribution=distribution, kind="fixed" if scale == "fixed" else "sampled")
 
 
-_LIST: tuple[Assumption, ...] = (
+_LIST: tuple[Assumption, ...] = register("sovereignty", (
     # --- reference points: set from the observed range of each concept (see ironriver.sovereignty.draws) ----
-    Assumption("reference_range_quantiles", 0.5, 0.1, 0.9, "quantile of the concept's observed values",
+    _judgement("reference_range_quantiles", 0.5, 0.1, 0.9, "quantile of the concept's observed values",
                "each concept's reference point (threat ½) is drawn log-uniformly between the 10th and 90th "
                "percentiles of its observed values (both states pooled where they share a unit), centred on the "
-               "median: no indicator can sit saturated at 0 or 1 across its observed range", scale="linear"),
+               "median: no indicator can sit saturated at 0 or 1 across its observed range", scale="fixed"),
     # --- one rule for filling gaps, for both states --------------------------------------------------
-    Assumption("carry_forward_cap_years", 3.0, 0.0, 3.0, "years",
+    _judgement("carry_forward_cap_years", 3.0, 0.0, 3.0, "years",
                "a value may stand in for at most three later years with no measurement of its own; never "
-               "carried backwards; beyond the cap the year is missing", scale="linear"),
-    Assumption("carry_log_sd_per_year", 0.15, 0.05, 0.3, "sd of log value per year carried (random walk)",
+               "carried backwards; beyond the cap the year is missing", scale="fixed"),
+    _judgement("carry_log_sd_per_year", 0.15, 0.05, 0.3, "sd of log value per year carried (random walk)",
                "a carried value drifts as a random walk in logs, sd σ·√k after k years; σ spans steady series "
                "(5% a year) to volatile ones (30% a year), the range of year-on-year changes in the observed "
                "rates, flows and seizures"),
     # --- modelling assumptions ----------------------------------------------------------------------
-    Assumption("spillover_half_life_years", 5.0, 2.0, 10.0, "years",
+    _judgement("spillover_half_life_years", 5.0, 2.0, 10.0, "years",
                "the AWB-expiry effect is estimated on 2005–2008 only; after 2008 it fades with this half-life as "
                "the stock of guns bought after the expiry is seized, lost or worn out; no estimate exists, so the "
-               "range spans two to ten years"),
-    Assumption("decay_half_life_years", 25.0, 10.0, 50.0, "years",
+               "range spans two to ten years", scale="fixed"),
+    _judgement("decay_half_life_years", 25.0, 10.0, 50.0, "years",
                "uses of force, designations and raids are remembered for about a generation; range from a decade "
                "to two"),
-    Assumption("illicit_stock_attrition", 0.02, 0.0, 0.05, "share of the illicit stock lost per year",
+    _judgement("illicit_stock_attrition", 0.02, 0.0, 0.05, "share of the illicit stock lost per year",
                "seizure, breakage and loss; seizures (guns_seized_mx_annual_sas2013) are ~0.2% of the 2017 stock a year",
                scale="linear"),
-    Assumption("dirichlet_concentration_kinds", 1.0, 0.5, 5.0, "Dirichlet concentration",
+    _judgement("dirichlet_concentration_kinds", 1.0, 0.5, 5.0, "Dirichlet concentration",
                "flat over the four kinds' weights, shared by both states; no kind is privileged a priori"),
-)
+))
 
-ASSUMPTIONS: dict[str, Assumption] = {a.id: a for a in _LIST}
-"""Every assumption of the ledger, by id."""
+ASSUMPTIONS: dict[str, Assumption] = {a.name: a for a in _LIST}
+"""Every assumption of the ledger, by name."""
 
 
 def assumption(assumption_id: str) -> Assumption:
@@ -105,10 +79,10 @@ def assumption(assumption_id: str) -> Assumption:
 
 
 def sample_assumption(item: Assumption, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` draws of ``item`` over its range: log-uniform for ``scale="log"``, uniform otherwise."""
-    if item.low == item.high:
+    """``n`` draws of ``item``: log-uniform or uniform over its range; the value for a fixed one."""
+    if item.distribution == "fixed" or item.low == item.high:
         return np.full(n, item.value)
-    if item.scale == "log":
+    if item.distribution == "loguniform":
         return np.exp(rng.uniform(np.log(item.low), np.log(item.high), n))
     return rng.uniform(item.low, item.high, n)
 

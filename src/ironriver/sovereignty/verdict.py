@@ -120,10 +120,10 @@ def sentence(c: Comparison) -> str:
     if c.p_mex_more >= c.p_usa_more:
         return (f"In {c.year}, Mexico's {what} is the more threatened: P = {c.p_mex_more:.2f} over posterior draws "
                 f"× weightings ({_pct(c.share_draws_mex)} of posterior draws and {_pct(c.share_weightings_mex)} of "
-                f"indicator weightings).")
+                f"kind weightings).")
     return (f"In {c.year}, the USA's {what} is the more threatened: P = {c.p_usa_more:.2f} over posterior draws "
             f"× weightings (Mexico's is the more threatened in {_pct(c.share_draws_mex)} of posterior draws and "
-            f"{_pct(c.share_weightings_mex)} of indicator weightings).")
+            f"{_pct(c.share_weightings_mex)} of kind weightings).")
 
 
 def verdict(ledger: Ledger) -> Verdict:
