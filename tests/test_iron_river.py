@@ -174,8 +174,11 @@ def test_literature_is_compared_not_fitted_by_default(posterior) -> None:
     assert row["value"] == literature_value_of("flow_mcdougal_jeg_2010_2012")
     assert 0 <= row["percentile"] <= 1
     document = posterior.to_json()
-    assert set(document) == {"flow", "diagnostics", "literature"}
+    assert set(document) == {"periods", "flow", "note", "diagnostics", "literature"}
     assert set(document["flow"][0]) == {"year", "median", "q05", "q25", "q75", "q95"}
+    # the 2010–2012 period is the reference mean, computed the same way
+    period = next(p for p in document["periods"] if (p["start"], p["end"]) == (2010, 2012))
+    assert period["median"] == pytest.approx(posterior.reference()["median"])
 
 
 def literature_value_of(figure_id: str) -> float:
