@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +23,7 @@ import pandas as pd
 from ironriver.claims.inputs import ClaimInputs, VerdictEvidence, gather
 from ironriver.claims.rules import EVALUATORS, STATUSES, Outcome
 from ironriver.claims.table import CLAIMS, Claim, claim_ids
+from ironriver.files import atomic_write
 
 __all__ = ["claims", "claim_records", "evaluate", "evaluate_claim", "CLAIMS", "Claim", "STATUSES", "ClaimInputs",
            "VerdictEvidence", "gather", "claim_ids", "FIELDS"]
@@ -109,14 +108,8 @@ def claim_records(years: str | tuple[int, int] | None = None, *, seed: int = 0, 
                 path.unlink(missing_ok=True)
     records = evaluate(gather(years, seed=seed, scenario=scenario, specification=specification))
     if path is not None:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".claims-", suffix=".part")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(records, stream, ensure_ascii=False)
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        with atomic_write(path, force=True) as stream:
+            json.dump(records, stream, ensure_ascii=False)
     return records
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ironriver.assumptions import Assumption, register
 from ironriver.claims.inputs import ClaimInputs
 from ironriver.claims.record import combine
 
@@ -29,16 +30,40 @@ __all__ = ["Outcome", "STATUSES", "posterior_range", "capability_ratio", "record
 
 STATUSES = ("supported", "partly supported", "overstated", "contradicted", "not testable with the bundled evidence")
 
-MASS_SUPPORTED = 0.5
+def _rule(name: str, value: float, unit: str, why: str, low: float | None = None,
+          high: float | None = None) -> Assumption:
+    """A number a claim's rule needs that no publication fixes: fixed at ``value``, or read at both ends of
+    ``low``–``high``."""
+    return Assumption(name, value, value if low is None else low, value if high is None else high, unit,
+                      "assumption", why, used_by="claims")
+
+
+_RULES = {a.name: a for a in register("claims", (
+    _rule("claim_range_mass_supported", 0.5, "share of posterior mass",
+          "a claimed range is supported where at least half the posterior lies inside it in every period"),
+    _rule("claim_range_mass_excluded", 0.05, "share of posterior mass",
+          "a claimed range is contradicted where under 5% of the posterior lies inside it in every period (the "
+          "range sits outside the 90% interval)"),
+    _rule("far_fewer_capability_ratio", 3.0, "ratio of CINC scores (stronger / weaker)",
+          "'far fewer resources' read as at least three times less composite capability; the status is read at "
+          "both ends of 2–5×", low=2.0, high=5.0),
+    _rule("claim_robust_p", 0.9, "probability",
+          "a comparative verdict is firm where P ≥ 0.9 under the chosen specification"),
+    _rule("claim_robust_share", 0.9, "share of sampled specifications",
+          "… and the same state is the more threatened under at least 90% of sampled specifications"),
+))}
+
+MASS_SUPPORTED = _RULES["claim_range_mass_supported"].value
 """A claimed range is supported where at least this share of the posterior lies inside it in every period."""
-MASS_EXCLUDED = 0.05
+MASS_EXCLUDED = _RULES["claim_range_mass_excluded"].value
 """A claimed range is contradicted where less than this share lies inside it in every period."""
-FAR_FEWER_RATIO = (3.0, 2.0, 5.0)
-"""Assumption (no publication fixes it): "far fewer resources" read as the stronger state holding at least this
-many times the weaker's composite capability — central 3, range 2–5; the status is read at both ends."""
-ROBUST_P = 0.9
+FAR_FEWER_RATIO = (_RULES["far_fewer_capability_ratio"].value, _RULES["far_fewer_capability_ratio"].low,
+                   _RULES["far_fewer_capability_ratio"].high)
+"""Assumption: "far fewer resources" read as the stronger state holding at least this many times the weaker's
+composite capability — central 3, range 2–5; the status is read at both ends."""
+ROBUST_P = _RULES["claim_robust_p"].value
 """A comparative verdict is firm where P ≥ this under the chosen specification."""
-ROBUST_SHARE = 0.9
+ROBUST_SHARE = _RULES["claim_robust_share"].value
 """… and the same state is the more threatened under at least this share of sampled specifications."""
 
 
@@ -177,7 +202,7 @@ def capability_ratio(inputs: ClaimInputs, *, stronger: str, weaker: str, since: 
         {"what": f"component ratios {stronger}/{weaker}, {last}", "value": components,
          "lineage": lineage.format(years=str(last))},
         {"what": "threshold for 'far fewer' (assumption)", "value": f"{central:g}× (range {low:g}–{high:g}×)",
-         "lineage": "assumption far_fewer_capability_ratio (ironriver.claims.rules.FAR_FEWER_RATIO)"},
+         "lineage": "assumption far_fewer_capability_ratio (ironriver assumptions --stage claims)"},
     )
     why = (f"the USA's composite capability was {smallest:.1f}–{ratios['cinc'].max():.1f}× Mexico's in {first}–{last} "
            f"(threshold {central:g}×, range {low:g}–{high:g}×); population alone is {latest['tpop']:.1f}×"
