@@ -60,22 +60,33 @@ def _plotly() -> Encoded:
 
 
 class _Memo:
-    """A small LRU of encoded responses, filled off the event loop."""
+    """A small LRU of encoded responses, filled off the event loop; concurrent requests for a key that is
+    being computed wait for that one computation instead of starting their own."""
 
     def __init__(self, size: int = KEEP_VIEWS) -> None:
         self.size = size
         self.items: OrderedDict[Any, Encoded] = OrderedDict()
+        self.pending: dict[Any, asyncio.Future[Encoded]] = {}
 
     async def get(self, key: Any, compute: Callable[[], Any]) -> Encoded:
         hit = self.items.get(key)
         if hit is not None:
             self.items.move_to_end(key)
             return hit
-        encoded = await run_in_threadpool(lambda: encode(compute()))
-        self.items[key] = encoded
+        if key in self.pending:
+            return await asyncio.shield(self.pending[key])
+        future = asyncio.ensure_future(run_in_threadpool(lambda: encode(compute())))
+        self.pending[key] = future
+        future.add_done_callback(lambda done: self._store(key, done))
+        return await asyncio.shield(future)
+
+    def _store(self, key: Any, future: asyncio.Future[Encoded]) -> None:
+        self.pending.pop(key, None)
+        if future.cancelled() or future.exception() is not None:
+            return
+        self.items[key] = future.result()
         while len(self.items) > self.size:
             self.items.popitem(last=False)
-        return encoded
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -95,6 +106,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         warm = None
         if settings.warm:
+            from ironriver.web.tables import catalogue
+
+            await run_in_threadpool(catalogue)  # count the tables once, before the first visitor
             warm = asyncio.ensure_future(bundle(DEFAULT_SEED))
             warm.add_done_callback(lambda task: task.cancelled() or task.exception())  # errors show on request
         yield

@@ -21,12 +21,12 @@ import duckdb
 
 from ironriver.errors import IronRiverError, UnknownNameError
 
-__all__ = ["cell_indicators", "sources", "store_reference", "MAX_SOURCE_ROWS"]
+__all__ = ["cell_indicators", "sources", "store_references", "check_indicator", "MAX_SOURCE_ROWS"]
 
 MAX_SOURCE_ROWS = 50
 """Rows returned per store reference (a reference that matches more says how many it matched)."""
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_FILTER = re.compile(r"([a-z_][a-z0-9_]*)\s*(?:=|\s)\s*('([^']*)'|[A-Za-z0-9_.\-]+)")
+_TOKENS = re.compile(r"[a-z_][a-z0-9_]*='[^']*'|[^\s,()]+")
 _YEAR = re.compile(r"\b(?:FY)?((?:19|20)\d\d)\b")
 
 
@@ -78,28 +78,62 @@ def _dataset_files() -> dict[str, list[str]]:
     return files
 
 
-def store_reference(text: str, catalogue: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-    """Parse ``store <table> <filters…> <year>`` (one clause of a lineage line) into a checked query spec."""
-    words = text.split()
-    if len(words) < 2 or words[0] != "store" or words[1] not in catalogue:
-        return None
-    table = words[1]
-    columns = _columns(table)
-    rest = " ".join(words[2:]).split(":")[0]  # what follows a colon is a description, not a filter
-    filters: dict[str, list[str]] = {}
-    for name, raw, quoted in _FILTER.findall(rest):
-        if name in columns and name not in ("year", "fiscal_year"):
-            filters.setdefault(name, []).append(quoted if raw.startswith("'") else raw)
-    year = _YEAR.search(rest)
-    year_column = next((c for c in ("year", "fiscal_year") if c in columns), None)
-    return {"table": table, "filters": filters, "year_column": year_column,
-            "year": int(year.group(1)) if year and year_column else None}
+def _filters(tokens: list[str], columns: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``column=value``, ``column='value'`` and ``column value`` pairs among ``tokens`` (columns only)."""
+    pairs, i = [], 0
+    while i < len(tokens):
+        token = tokens[i]
+        name, equals, value = token.partition("=")
+        if equals and name in columns:
+            pairs.append((name, value.strip("'")))
+        elif token in columns and i + 1 < len(tokens) and tokens[i + 1] not in columns and "=" not in tokens[i + 1]:
+            pairs.append((token, tokens[i + 1]))
+            i += 1
+        i += 1
+    return [(n, v) for n, v in pairs if n not in ("year", "fiscal_year")]
+
+
+def store_references(lineage: str, catalogue: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The store tables a lineage line names, each with its filters and year, checked against the catalogue.
+
+    The line is cut at its operators (÷, ×, −, ;). A piece that starts with a known table name (after an
+    optional "store") opens a reference; a piece without one adds its filters to the reference before it
+    ("ccode 2 ÷ ccode 70" is one table, two values). Filters are ``column=value``, ``column='value'`` or
+    ``column value`` where ``column`` is one of the table's columns; what follows a colon describes the value
+    and is not read. A reference with no year of its own takes the line's first year.
+    """
+    refs: list[dict[str, Any]] = []
+    line_year = _YEAR.search(lineage.split(":")[0])
+    for piece in re.split(r"[÷×;]| − ", lineage):
+        words = piece.split(":")[0].split()
+        if words and words[0] == "store":
+            words = words[1:]
+        if words and words[0] in catalogue and words[0] not in ("literature", "timeline"):
+            columns = _columns(words[0])
+            year_column = next((c for c in ("year", "fiscal_year") if c in columns), None)
+            refs.append({"table": words[0], "columns": columns, "filters": {}, "year_column": year_column,
+                         "year": None})
+            words = words[1:]
+        elif not refs or "literature" in words[:1] or "model" in words[:1]:
+            continue
+        ref = refs[-1]
+        text = " ".join(words)
+        for name, value in _filters(_TOKENS.findall(text), ref["columns"]):
+            ref["filters"].setdefault(name, []).append(value)
+        year = _YEAR.search(text)
+        if year and ref["year_column"] and ref["year"] is None:
+            ref["year"] = int(year.group(1))
+    for ref in refs:
+        if ref["year"] is None and ref["year_column"] and line_year:
+            ref["year"] = int(line_year.group(1))
+        del ref["columns"]
+    return refs
 
 
 def _store_rows(spec: dict[str, Any], catalogue: dict[str, dict[str, Any]]) -> dict[str, Any]:
     where, params = [], []
     for column, values in spec["filters"].items():
-        where.append(f'CAST("{column}" AS VARCHAR) IN ({", ".join("?" * len(values))})')
+        where.append(f'lower(CAST("{column}" AS VARCHAR)) IN ({", ".join(["lower(?)"] * len(values))})')
         params += values
     if spec["year"] is not None:
         where.append(f'"{spec["year_column"]}" = ?')
@@ -122,11 +156,8 @@ def sources(lineage: str, catalogue: dict[str, dict[str, Any]], literature: Any,
     if not isinstance(lineage, str):
         raise IronRiverError("no lineage to follow")
     found: list[dict[str, Any]] = []
-    for clause in re.split(r"[÷×;,()]| − | - ", lineage):
-        clause = clause.strip()
-        spec = store_reference(clause, catalogue) if clause.startswith("store ") else None
-        if spec is not None:
-            found.append(_store_rows(spec, catalogue))
+    for spec in store_references(lineage, catalogue):
+        found.append(_store_rows(spec, catalogue))
     tokens = set(_TOKEN.findall(lineage))
     prefixes = {p for p in re.findall(r"([a-z][a-z0-9_]+)\*", lineage)}
     ids = set(literature["id"])

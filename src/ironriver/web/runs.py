@@ -3,8 +3,8 @@ queued, and a :class:`Busy` refusal (HTTP 503 with ``Retry-After``) beyond that.
 
 A model run (the whole assessment chain) takes seconds to minutes of CPU. Run on the event loop it would
 stall every other request; run in a thread it would still hold the interpreter lock for much of the time.
-So runs go to a :class:`~concurrent.futures.ProcessPoolExecutor` with ``max_runs`` workers, and the server's
-own process stays free to answer the cheap endpoints. Two requests for the same key share one run; finished
+So runs go to a :class:`~concurrent.futures.ProcessPoolExecutor` with ``max_runs`` workers at a lower CPU
+priority, and the server's own process stays free to answer the cheap endpoints. Two requests for the same key share one run; finished
 results are kept (least recently used first out) so a repeated request costs nothing.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -21,6 +22,16 @@ __all__ = ["RunQueue", "Busy"]
 
 KEEP_RESULTS = 8
 """Finished runs kept in memory (an assessment's bundle is a few megabytes)."""
+
+
+RUN_NICENESS = 10
+"""How much lower the model-run processes' CPU priority is than the server's (Unix ``nice``), so that on a
+busy machine the cheap endpoints get the CPU first."""
+
+
+def _lower_priority() -> None:
+    if hasattr(os, "nice"):
+        os.nice(RUN_NICENESS)
 
 
 class Busy(Exception):
@@ -40,7 +51,7 @@ class RunQueue:
         self.max_waiting = max_waiting
         self.retry_after_s = retry_after_s
         self._factory = executor_factory or (lambda n: ProcessPoolExecutor(
-            max_workers=n, mp_context=multiprocessing.get_context("spawn")))
+            max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=_lower_priority))
         self._executor: Executor | None = None
         self._pending: dict[Hashable, asyncio.Future[Any]] = {}
         self._done: OrderedDict[Hashable, Any] = OrderedDict()
