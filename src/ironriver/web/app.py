@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "Every JSON body carries an ETag (send If-None-Match for a 304) and is gzip-compressed "
                               "for clients that accept it.")
     app.add_middleware(SecurityHeaders)
+    app.state.runs = runs
 
     @app.exception_handler(IronRiverError)
     async def user_error(_: Request, error: IronRiverError) -> JSONResponse:

@@ -68,6 +68,12 @@ class RunQueue:
             return self._done[key]
         return None
 
+    def remember(self, key: Hashable, result: Any) -> None:
+        """Keep ``result`` as the finished run for ``key`` (a run made elsewhere, e.g. by a test or a warm-up)."""
+        self._done[key] = result
+        while len(self._done) > KEEP_RESULTS:
+            self._done.popitem(last=False)
+
     async def get(self, key: Hashable, function: Callable[..., Any], *args: Any) -> Any:
         """The result for ``key``: cached, joined to a run in flight, or started (raises :class:`Busy` if full)."""
         hit = self.cached(key)
@@ -88,9 +94,7 @@ class RunQueue:
     def _finish(self, key: Hashable, future: asyncio.Future[Any]) -> None:
         self._pending.pop(key, None)
         if not future.cancelled() and future.exception() is None:
-            self._done[key] = future.result()
-            while len(self._done) > KEEP_RESULTS:
-                self._done.popitem(last=False)
+            self.remember(key, future.result())
 
     def shutdown(self) -> None:
         """Stop the worker processes (runs in flight are abandoned)."""

@@ -24,6 +24,8 @@ from ironriver.sovereignty.verdict import Comparison, Verdict
 __all__ = ["run_models", "window_summary", "window_verdict", "figure_json"]
 
 _COVERAGE_NOTE = "the iron-river estimate covers"
+_NO_VALUE = ": no value in "
+"""The chain's notes that depend on the window (made again for each window)."""
 
 
 def figure_json(figure: Any) -> dict[str, Any] | None:
@@ -116,11 +118,15 @@ def window_summary(bundle: dict[str, Any], first: int, last: int) -> dict[str, A
     iron-river section, cut from the full-span run."""
     result = window_verdict(bundle["comparisons"], first, last)
     inside = (lambda rows: [r for r in rows if first <= r["year"] <= last])
-    missing = [m for m in bundle["missing"] if not m.startswith(_COVERAGE_NOTE)]
+    missing = [m for m in bundle["missing"] if not m.startswith(_COVERAGE_NOTE) and _NO_VALUE not in m]
     fitted = bundle["iron_river_years"]
     if fitted is not None and (first < fitted[0] or last > fitted[1]):
         missing.append(f"{_COVERAGE_NOTE} {max(fitted[0], first)}–{min(fitted[1], last)} of {first}–{last} "
                        f"(it starts in {fitted[0]} and ends in {fitted[1]})")
+    for series in bundle["series"]:  # as compute_indicators notes them for a window
+        inside_years = (series.years >= first) & (series.years <= last)
+        if not series.available[inside_years].any():
+            missing.append(f"{series.indicator.id}{_NO_VALUE}{first}–{last}")
     iron_river = dict(bundle["iron_river"])
     iron_river["series"] = inside(iron_river.get("series", []))
     return {"years": [first, last], "seed": bundle["seed"], "scenario": None,
