@@ -23,7 +23,16 @@ function el(tag, text, cls) {
 function cell(text) { return el("td", text ?? ""); }
 function fmt(x) {
   if (x === null || x === undefined) return "";
-  return Math.abs(x) < 1 ? Number(x).toPrecision(3) : Math.round(x).toLocaleString("en");
+  return Math.abs(x) < 1000 ? String(Number(Number(x).toPrecision(3))) : Math.round(x).toLocaleString("en");
+}
+function wrap(text, width = 70) {  // break a long chart title into lines (the maps sit side by side)
+  const lines = [];
+  let line = "";
+  for (const word of String(text).split(" ")) {
+    if (line && line.length + word.length + 1 > width) { lines.push(line); line = word; }
+    else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join("<br>");
 }
 function interval(mid, low, high) {
   if (mid === null || mid === undefined) return "missing";
@@ -104,7 +113,7 @@ function setMapYear(year) {
     Plotly.restyle(node, {fillcolor: frame.fillcolor, name: frame.name}, indices);
     Plotly.restyle(node, {"marker.cmax": frame.cmax}, [frame.fillcolor.length]);
     const note = known.length && known[known.length - 1] !== year ? ` (no data for ${year}; latest before it shown)` : "";
-    Plotly.relayout(node, {"title.text": frame.title + note});
+    Plotly.relayout(node, {"title.text": wrap(frame.title + note), "title.font.size": 13});
   }
 }
 
