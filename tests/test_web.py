@@ -214,3 +214,43 @@ def test_busy_server_answers_503_with_retry_after() -> None:
         response = test_client.get("/api/assessment", params={"seed": 6})
     assert response.status_code == 503 and response.headers["retry-after"] == "9"
     assert "busy" in response.json()["error"]
+
+
+def test_serve_runs_several_workers_on_loopback(tmp_path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from test_web_server import free_port
+
+    port = free_port()
+    binary = Path(sys.executable).with_name("ironriver")
+    server = subprocess.Popen([str(binary), "serve", "--port", str(port), "--workers", "2", "--no-warm"],
+                              env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline, body = time.monotonic() + 90, None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/tables", timeout=10) as response:
+                    body = json.loads(response.read())
+            except OSError:
+                time.sleep(0.5)
+        assert body and any(r["table"] == "literature" for r in body)
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/" in out and "2 workers" in out
+
+
+def test_serve_rejects_bad_options_without_traceback() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    binary = Path(sys.executable).with_name("ironriver")
+    result = subprocess.run([str(binary), "serve", "--workers", "0"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "'--workers'" in result.stderr

@@ -16,14 +16,16 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0 
           = False,
           max_runs: Annotated[int, typer.Option(min=1, max=64, help="model runs at once, per server process")] = 1,
           max_waiting: Annotated[int, typer.Option(min=0, max=1000, help="model runs that may wait for a slot; "
-                                                                         "more get 503 with Retry-After")] = 2) -> None:
+                                                                         "more get 503 with Retry-After")] = 2,
+          warm: Annotated[bool, typer.Option(help="run the default assessment at start, before the first visitor")]
+          = True) -> None:
     """Serve the dashboard (http://HOST:PORT/) and the JSON API (/api/…, docs at /docs)."""
     import uvicorn
 
     from ironriver.cli._common import console, ensure_store_with_progress
     from ironriver.web.settings import Settings, to_environment
 
-    to_environment(Settings(allow_seeds=allow_seeds, max_runs=max_runs, max_waiting=max_waiting))
+    to_environment(Settings(allow_seeds=allow_seeds, max_runs=max_runs, max_waiting=max_waiting, warm=warm))
     ensure_store_with_progress()
     console.print(f"ironriver dashboard on http://{host}:{port}/ ({workers} worker{'s' * (workers > 1)}; "
                   f"Ctrl+C to stop)")
