@@ -48,6 +48,10 @@ class NotAllowed(IronRiverError):
     """A request this server is configured to refuse (HTTP 403)."""
 
 
+class NotInThisBuild(IronRiverError):
+    """A feature whose engine this installation lacks (HTTP 404)."""
+
+
 def _static_text(name: str) -> str:
     return (files("ironriver.web") / "static" / name).read_text(encoding="utf-8")
 
@@ -125,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(IronRiverError)
     async def user_error(_: Request, error: IronRiverError) -> JSONResponse:
-        status = 404 if isinstance(error, UnknownNameError) else 403 if isinstance(error, NotAllowed) else 400
+        status = 404 if isinstance(error, (UnknownNameError, NotInThisBuild)) else 403 if isinstance(error, NotAllowed) else 400
         return JSONResponse({"error": str(error)}, status_code=status)
 
     @app.exception_handler(Busy)
@@ -265,5 +269,76 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     "sources": follow(lineage, known, figures(), events())}
 
         return respond(request, await memo.get(("sources", indicator, year, seed), compute))
+
+    @app.get("/api/perspectives", response_model=list[schemas.Perspective], responses=schemas.doc(304),
+             summary="The shipped specifications (perspectives) a what-if can start from")
+    async def perspectives(request: Request) -> Response:
+        from ironriver.web.whatif import perspectives as shipped
+
+        return respond(request, await memo.get("perspectives", shipped))
+
+    def what_if_spec(run: dict[str, Any], perspective: str, weights: dict[str, float | None], exclude: str,
+                     reference: str | None) -> tuple[Any, list[str]]:
+        from ironriver.web.whatif import available, specification_of
+
+        if not available() or run.get("draws") is None:
+            raise NotInThisBuild("what-if needs the specification engine (ironriver.sovereignty.specification), "
+                                 "which this build does not have")
+        notes = []
+        given = {k: v for k, v in weights.items() if v is not None}
+        if given and not any(given.values()):
+            notes.append("every kind weight was zero: the perspective's own kind weights are used")
+            given = {}
+        excluded = [name for name in exclude.split(",") if name] if exclude else None
+        known = list(run["draws"].table["id"])
+        return specification_of(perspective, given or None, excluded, reference, known), notes
+
+    weight_query = {kind: Query(None, ge=0, le=100, alias=f"w_{kind}",
+                                description=f"relative weight of {kind} sovereignty (the four are normalised)")
+                    for kind in ("domestic", "interdependence", "westphalian", "international_legal")}
+    exclude_query = Query("", max_length=2000, pattern=r"^[a-z0-9_,]*$",
+                          description="comma-separated indicator ids to leave out")
+
+    @app.get("/api/whatif", response_model=schemas.WhatIf, responses=schemas.doc(304, 400, 403, 404, 503),
+             summary="The verdict and ledger under an edited specification (re-aggregated from cached draws)")
+    async def what_if(request: Request, years: str = years_query, seed: int = seed_query,
+                      perspective: str = Query("neutral", max_length=64),
+                      w_domestic: float | None = weight_query["domestic"],
+                      w_interdependence: float | None = weight_query["interdependence"],
+                      w_westphalian: float | None = weight_query["westphalian"],
+                      w_international_legal: float | None = weight_query["international_legal"],
+                      exclude: str = exclude_query,
+                      reference: schemas.ReferenceChoice | None = None) -> Response:
+        from ironriver.web.whatif import what_if as aggregate_under
+
+        first, last = parse_years(years)
+        run = await bundle(seed)
+        weights = {"domestic": w_domestic, "interdependence": w_interdependence, "westphalian": w_westphalian,
+                   "international_legal": w_international_legal}
+        spec, notes = what_if_spec(run, perspective, weights, exclude, reference.value if reference else None)
+        key = ("whatif", first, last, seed, spec.model_dump_json())
+        return respond(request, await memo.get(key, lambda: {
+            **aggregate_under(run["draws"], spec, first, last, seed=seed, n_weightings=run["n_weightings"]),
+            "notes": notes}))
+
+    @app.get("/api/whatif.toml", response_class=schemas.Toml, responses=schemas.doc(304, 403, 404, 503),
+             summary="The edited specification as a TOML file for ironriver assess --spec")
+    async def what_if_toml(request: Request, seed: int = seed_query, perspective: str = Query("neutral", max_length=64),
+                           w_domestic: float | None = weight_query["domestic"],
+                           w_interdependence: float | None = weight_query["interdependence"],
+                           w_westphalian: float | None = weight_query["westphalian"],
+                           w_international_legal: float | None = weight_query["international_legal"],
+                           exclude: str = exclude_query,
+                           reference: schemas.ReferenceChoice | None = None) -> Response:
+        from ironriver.web.whatif import to_toml
+
+        run = await bundle(seed)
+        weights = {"domestic": w_domestic, "interdependence": w_interdependence, "westphalian": w_westphalian,
+                   "international_legal": w_international_legal}
+        spec, _ = what_if_spec(run, perspective, weights, exclude, reference.value if reference else None)
+        encoded = encode_bytes(to_toml(spec).encode("utf-8"), schemas.Toml.media_type)
+        response = respond(request, encoded)
+        response.headers["Content-Disposition"] = f'attachment; filename="{spec.name}.toml"'
+        return response
 
     return app

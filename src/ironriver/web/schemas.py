@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 __all__ = ["doc", "ErrorBody", "TableEntry", "TablePage", "Figure", "Event", "AssessmentSummary", "Charts",
-           "CellIndicator", "Sources", "State", "KindOrOverall", "HTMLPage", "JavaScript", "Stylesheet"]
+           "CellIndicator", "Sources", "State", "KindOrOverall", "HTMLPage", "JavaScript", "Stylesheet", "Toml",
+           "ReferenceChoice", "Perspective", "WhatIf"]
 
 
 class HTMLPage(HTMLResponse):
@@ -27,6 +28,17 @@ class JavaScript(Response):
 
 class Stylesheet(Response):
     media_type = "text/css"
+
+
+class Toml(Response):
+    media_type = "application/toml"
+
+
+class ReferenceChoice(str, Enum):
+    central = "central"
+    low = "low"
+    high = "high"
+    drawn = "drawn"
 
 
 class State(str, Enum):
@@ -139,3 +151,21 @@ class Sources(BaseModel):
     year: int
     lineage: str | None
     sources: list[dict[str, Any]]
+
+
+class Perspective(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+    description: str
+    file: str
+
+
+class WhatIf(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    years: list[int]
+    seed: int
+    specification: str
+    verdict: dict[str, Any]
+    by_year: list[dict[str, Any]]
+    ledger: list[dict[str, Any]]
+    notes: list[str]

@@ -60,7 +60,19 @@ def run_models(seed: int) -> dict[str, Any]:
             "verdict_rows": _verdict_rows(assessment), "iron_river": iron_river,
             "iron_river_years": None if fitted is None else (int(fitted[0]), int(fitted[1])),
             "missing": list(assessment.missing), "indicators": _indicator_blocks(assessment), "charts": charts,
-            "series": assessment.ledger.indicators}
+            "measured_years": _measured_years(assessment.ledger),
+            # the indicator draws of every year, for what-ifs (the ledger of issue 11's specifications)
+            "draws": getattr(assessment.ledger, "draws", None),
+            "n_weightings": int(assessment.ledger.kind_weights.shape[0])}
+
+
+def _measured_years(ledger: Any) -> dict[str, list[int]]:
+    """Indicator id → the years it has a value (measured or carried)."""
+    if getattr(ledger, "draws", None) is not None:
+        draws = ledger.draws
+        return {i: [int(y) for y, ok in zip(draws.years, draws.available[n]) if ok]
+                for n, i in enumerate(draws.table["id"])}
+    return {s.indicator.id: [int(y) for y, ok in zip(s.years, s.available) if ok] for s in ledger.indicators}
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -123,10 +135,9 @@ def window_summary(bundle: dict[str, Any], first: int, last: int) -> dict[str, A
     if fitted is not None and (first < fitted[0] or last > fitted[1]):
         missing.append(f"{_COVERAGE_NOTE} {max(fitted[0], first)}–{min(fitted[1], last)} of {first}–{last} "
                        f"(it starts in {fitted[0]} and ends in {fitted[1]})")
-    for series in bundle["series"]:  # as compute_indicators notes them for a window
-        inside_years = (series.years >= first) & (series.years <= last)
-        if not series.available[inside_years].any():
-            missing.append(f"{series.indicator.id}{_NO_VALUE}{first}–{last}")
+    for indicator, measured in bundle["measured_years"].items():  # as the chain notes them for a window
+        if not any(first <= year <= last for year in measured):
+            missing.append(f"{indicator}{_NO_VALUE}{first}–{last}")
     iron_river = dict(bundle["iron_river"])
     iron_river["series"] = inside(iron_river.get("series", []))
     return {"years": [first, last], "seed": bundle["seed"], "scenario": None,
