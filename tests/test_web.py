@@ -146,22 +146,30 @@ def test_map_frames_follow_the_data_year_by_year(bundle: dict) -> None:
 
 
 def test_drill_down_reaches_raw_rows(client: TestClient) -> None:
+    import re
+
     cell = client.get("/api/cell", params={"state": "MEX", "kind": "domestic", "year": 2005}).json()
-    homicide = next(r for r in cell if r["id"] == "mx_firearm_homicide_rate")
-    assert homicide["unit"] and homicide["transform"] and homicide["lineage"].startswith("store mx_homicides")
-    found = client.get("/api/sources", params={"indicator": "mx_firearm_homicide_rate", "year": 2005}).json()
+    # the indicator measured from Mexico's 1998–2008 firearm homicide series (its id differs between ledgers)
+    homicide = next(r for r in cell if r["lineage"].startswith("store mx_homicides source=valle_ssa 2005"))
+    assert homicide["unit"] and homicide["transform"] and homicide["value"] is not None
+    found = client.get("/api/sources", params={"indicator": homicide["id"], "year": 2005}).json()
+    assert found["lineage"] == homicide["lineage"]
     store = next(s for s in found["sources"] if s["type"] == "store" and s["table"] == "mx_homicides")
     assert store["filters"] == {"source": ["valle_ssa"]} and store["year"] == 2005
-    assert all(r["source"] == "valle_ssa" and r["year"] == 2005 for r in store["rows"])
-    # the lineage says 5125 firearm homicides in 2005: the rows behind it add up to that
-    from ironriver.store import sql
-
-    total = sql("SELECT sum(firearm_homicides) FROM mx_homicides WHERE source = 'valle_ssa' AND year = 2005")
-    assert f" {int(total.iloc[0, 0])} firearm homicides" in found["lineage"]
-    assert store["matched"] >= len(store["rows"]) > 0 and store["files"]
-    cited = client.get("/api/sources", params={"indicator": "mx_cartel_territory_share", "year": 2022}).json()
-    figure = next(s for s in cited["sources"] if s["type"] == "literature")
-    assert figure["id"] == "cartel_territory_share_northcom_2021" and figure["source"]
+    assert store["rows"] and all(r["source"] == "valle_ssa" and r["year"] == 2005 for r in store["rows"])
+    assert store["dataset"] and store["files"] and all(isinstance(r["row"], int) for r in store["rows"])
+    # the lineage counts the state-months behind the value: the matching rows include every one of them
+    months = int(re.search(r"(\d+) (?:reporting )?state-months", found["lineage"]).group(1))
+    assert store["matched"] >= months
+    population = next(s for s in found["sources"] if s["type"] == "store" and s["table"] == "mx_population")
+    assert population["year"] == 2005 and all(r["year"] == 2005 for r in population["rows"])
+    # a cited figure comes with its source (and its quality grade where the literature table has one)
+    cited = next((r for r in client.get("/api/cell", params={"state": "MEX", "kind": "domestic", "year": 2022}).json()
+                  if r["lineage"].startswith("literature ")), None)
+    assert cited is not None
+    figures = client.get("/api/sources", params={"indicator": cited["id"], "year": 2022}).json()["sources"]
+    figure = next(s for s in figures if s["type"] == "literature")
+    assert figure["id"] in cited["lineage"] and figure["source"]
     unknown = client.get("/api/sources", params={"indicator": "mx_nope", "year": 2005})
     assert unknown.status_code == 404
 

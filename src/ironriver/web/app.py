@@ -99,12 +99,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runs = RunQueue(settings.max_runs, settings.max_waiting, settings.retry_after_s)
     memo = _Memo()
 
+    warmed: set[int] = set()
+
     async def bundle(seed: int) -> dict[str, Any]:
         if seed != DEFAULT_SEED and not settings.allow_seeds:
             raise NotAllowed(f"this server runs seed {DEFAULT_SEED} only (start it with --allow-seeds for others)")
         from ironriver.web.views import run_models
+        from ironriver.web.whatif import warm_up
 
-        return await runs.get(("models", seed), run_models, seed)
+        run = await runs.get(("models", seed), run_models, seed)
+        if seed not in warmed:  # the first what-if of a process pays for imports and caches: pay it now, once
+            warmed.add(seed)
+            await run_in_threadpool(warm_up, run)
+        return run
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

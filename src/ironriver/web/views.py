@@ -146,4 +146,6 @@ def window_summary(bundle: dict[str, Any], first: int, last: int) -> dict[str, A
             "comparisons": [{k: _clean(v) for k, v in c.__dict__.items()} for c in result.comparisons],
             "ledger": inside(bundle["ledger_rows"]), "verdict_by_year": inside(bundle["verdict_rows"]),
             "not_included": list(dict.fromkeys(missing)), "iron_river": iron_river,
+            "indicator_list": [{"id": b["id"], "state": b["state"], "kind": b["kind"], "title": b["title"]}
+                               for b in bundle["indicators"]],
             "kinds": list(report_charts.KIND_LABELS), "kind_labels": report_charts.KIND_LABELS, "states": list(STATES)}

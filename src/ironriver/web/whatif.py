@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 
 from ironriver.errors import IronRiverError, UnknownNameError
 
-__all__ = ["available", "perspectives", "specification_of", "what_if", "to_toml", "cut_draws", "KIND_ORDER"]
+__all__ = ["available", "warm_up", "perspectives", "specification_of", "what_if", "to_toml", "cut_draws", "KIND_ORDER"]
 
 KIND_ORDER = ("domestic", "interdependence", "westphalian", "international_legal")
 REFERENCE_CHOICES = ("central", "low", "high", "drawn")
@@ -49,6 +50,17 @@ def perspectives() -> list[dict[str, Any]]:
                     "weights": None if fixed is None else dict(zip(KIND_ORDER, fixed)),
                     "reference": spec.reference.choice, "exclude": list(spec.indicators.exclude)})
     return out
+
+
+def warm_up(run: dict[str, Any]) -> None:
+    """Aggregate once under the neutral specification, so that a visitor's first what-if is as fast as the rest."""
+    if not available() or run.get("draws") is None:
+        return
+    from ironriver.sovereignty.specification import load_specification
+
+    years = run["draws"].years
+    what_if(run["draws"], load_specification(), int(years.min()), int(years.max()), seed=int(run["seed"]),
+            n_weightings=1)
 
 
 def specification_of(base: str, weights: dict[str, float] | None, exclude: list[str] | None,
@@ -101,15 +113,29 @@ def what_if(draws: Any, spec: Any, first: int, last: int, *, seed: int, n_weight
     ledger = ledger_under(cut_draws(draws, first, last), spec, seed=seed, n_weightings=n_weightings)
     result = verdict(ledger)
     headline = result.headline
-    table = ledger.table()
     return {"years": [first, last], "seed": seed, "specification": spec.name,
             "verdict": {"year": result.headline_year, "sentence": result.sentence(), "summary": result.summary(),
                         "p_mex_more": _round(headline.p_mex_more), "p_usa_more": _round(headline.p_usa_more)},
             "by_year": [{"year": c.year, "p_mex_more": _round(c.p_mex_more)} for c in result.comparisons
                         if c.kind == "overall"],
-            "ledger": [{"state": r["state"], "kind": r["kind"], "year": int(r["year"]), "median": _round(r["median"]),
-                        "low90": _round(r["low90"]), "high90": _round(r["high90"])}
-                       for r in table.to_dict("records")]}
+            "ledger": _cells(ledger)}
+
+
+def _cells(ledger: Any) -> list[dict[str, Any]]:
+    """Median and 90% interval of every state × kind (and overall) × year, straight from the score arrays
+    (the ledger's own table also lists each cell's indicators, which a what-if does not need and which costs
+    seconds)."""
+    rows = []
+    for state in ("MEX", "USA"):
+        for kind in (*KIND_ORDER, "overall"):
+            scores = ledger.overall[state] if kind == "overall" else ledger.kind_scores[(state, kind)]
+            flat = scores.reshape(-1, scores.shape[-1]).astype(float)
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing year is NaN, and says so
+                low, median, high = np.nanquantile(flat, (0.05, 0.5, 0.95), axis=0)
+            rows += [{"state": state, "kind": kind, "year": int(year), "median": _round(median[j]),
+                      "low90": _round(low[j]), "high90": _round(high[j])} for j, year in enumerate(ledger.years)]
+    return rows
 
 
 def _round(value: Any) -> float | None:

@@ -4,8 +4,10 @@
 // The page state (window, seed, map year, selected cell and indicator) lives in the URL.
 
 const CONFIG = {responsive: true, displaylogo: false};
-const state = {first: 2000, last: 2025, seed: 0, mapYear: null, cell: null, indicator: null};
-let summary = null, charts = null;
+const KINDS = ["domestic", "interdependence", "westphalian", "international_legal"];
+const state = {first: 2000, last: 2025, seed: 0, mapYear: null, cell: null, indicator: null,
+               perspective: null, weights: null, exclude: [], reference: ""};
+let summary = null, charts = null, perspectives = [], whatIfRequest = 0;
 
 async function getJSON(url) {
   const response = await fetch(url);
@@ -49,6 +51,10 @@ function readURL() {
   const c = (q.get("cell") || "").split(":");
   if (c.length === 3 && /^\d{4}$/.test(c[2])) state.cell = {state: c[0], kind: c[1], year: +c[2]};
   if (q.get("indicator")) state.indicator = q.get("indicator");
+  if (q.get("perspective")) state.perspective = q.get("perspective");
+  if (KINDS.some(k => q.has(`w_${k}`))) state.weights = Object.fromEntries(KINDS.map(k => [k, +(q.get(`w_${k}`) || 0)]));
+  if (q.get("exclude")) state.exclude = q.get("exclude").split(",").filter(Boolean);
+  if (q.get("reference")) state.reference = q.get("reference");
   document.getElementById("first").value = state.first;
   document.getElementById("last").value = state.last;
   document.getElementById("seed").value = state.seed;
@@ -60,7 +66,20 @@ function writeURL() {
   if (state.mapYear) q.set("map", state.mapYear);
   if (state.cell) q.set("cell", `${state.cell.state}:${state.cell.kind}:${state.cell.year}`);
   if (state.indicator) q.set("indicator", state.indicator);
+  for (const [key, value] of specParams()) q.set(key, value);
   history.replaceState(null, "", `${location.pathname}?${q}`);
+}
+
+// The what-if's part of a query: perspective, kind weights (only once the visitor has set them), exclusions,
+// reference choice — the same parameters /api/whatif and /api/whatif.toml read.
+function specParams() {
+  const q = new URLSearchParams();
+  if (!state.perspective) return q;
+  q.set("perspective", state.perspective);
+  if (state.weights) for (const kind of KINDS) q.set(`w_${kind}`, state.weights[kind]);
+  if (state.exclude.length) q.set("exclude", state.exclude.join(","));
+  if (state.reference) q.set("reference", state.reference);
+  return q;
 }
 
 // ---------------------------------------------------------------------------------------------- charts
@@ -206,6 +225,118 @@ async function showSources() {
   box.replaceChildren(heading, lineage, ...result.sources.map(describeSource));
 }
 
+// ---------------------------------------------------------------------------------------------- what-if
+function whatIfActive() {
+  return state.perspective && (state.perspective !== "neutral" || state.weights || state.exclude.length || state.reference);
+}
+
+function setWeightControls() {
+  const chosen = perspectives.find(p => p.name === state.perspective);
+  const weights = state.weights || (chosen && chosen.weights
+    ? Object.fromEntries(KINDS.map(k => [k, Math.round(100 * chosen.weights[k])])) : null);
+  for (const kind of KINDS) {
+    const input = document.querySelector(`[data-testid="weight-${kind}"]`);
+    input.value = weights ? weights[kind] : 25;
+    input.nextElementSibling.textContent = weights ? weights[kind] : "drawn";
+  }
+  document.getElementById("reference").value = state.reference;
+  for (const box of document.querySelectorAll("#indicator-boxes input")) box.checked = !state.exclude.includes(box.value);
+}
+
+function buildWhatIf(indicators) {
+  const select = document.getElementById("spec-select");
+  select.replaceChildren(...perspectives.map(p => {
+    const option = el("option", `${p.name} — ${p.description}`);
+    option.value = p.name;
+    return option;
+  }));
+  if (!perspectives.some(p => p.name === state.perspective)) state.perspective = "neutral";
+  select.value = state.perspective;
+  const weights = document.getElementById("weights");
+  for (const kind of KINDS) {
+    const label = el("label", `${summary.kind_labels[kind]} `);
+    const input = el("input");
+    Object.assign(input, {type: "range", min: 0, max: 100, step: 1, id: `weight-${kind}`});
+    input.dataset.testid = `weight-${kind}`;
+    input.addEventListener("input", () => {
+      state.weights = Object.fromEntries(KINDS.map(k => [k, +document.getElementById(`weight-${k}`).value]));
+      input.nextElementSibling.textContent = input.value;
+      whatIfChanged();
+    });
+    label.append(input, el("output"));
+    weights.append(label);
+  }
+  document.getElementById("indicator-boxes").replaceChildren(...indicators.map(r => {
+    const label = el("label");
+    const box = el("input");
+    Object.assign(box, {type: "checkbox", value: r.id, checked: true});
+    box.dataset.testid = `include-${r.id}`;
+    box.addEventListener("change", () => {
+      state.exclude = [...document.querySelectorAll("#indicator-boxes input")].filter(b => !b.checked).map(b => b.value);
+      whatIfChanged();
+    });
+    label.append(box, document.createTextNode(`${r.state} · ${r.title}`));
+    return label;
+  }));
+  select.addEventListener("change", () => { state.perspective = select.value; state.weights = null; setWeightControls(); whatIfChanged(); });
+  document.getElementById("reference").addEventListener("change", event => { state.reference = event.target.value; whatIfChanged(); });
+  document.getElementById("reset-whatif").addEventListener("click", () => {
+    state.weights = null; state.exclude = []; state.reference = ""; setWeightControls(); whatIfChanged();
+  });
+  setWeightControls();
+  document.getElementById("whatif").hidden = false;
+}
+
+function showWhatIf(result) {
+  const verdict = result.verdict;
+  const p = verdict.p_mex_more === null ? "not comparable" : verdict.p_mex_more.toFixed(3);
+  document.getElementById("verdict").textContent =
+    `${verdict.summary} [What-if, ${result.specification}: P(Mexico's sovereignty is the more threatened, ${verdict.year}) = ${p}.]`;
+  document.getElementById("verdict").dataset.p = p;
+  document.getElementById("whatif-note").textContent = result.notes.join(" ");
+  // redraw the heatmap's cells from the re-aggregated ledger (same rows and columns as the report's chart)
+  const node = document.getElementById("ledger"), trace = node.data[0];
+  const labels = Object.fromEntries(Object.entries(summary.kind_labels).map(([kind, label]) => [label, kind]));
+  const cells = new Map(result.ledger.map(r => [`${r.state}|${r.kind}|${r.year}`, r]));
+  const z = [], text = [], hover = [];
+  for (const label of trace.y) {
+    const [who, kindLabel] = String(label).split(" · ");
+    const kind = labels[kindLabel];
+    const row = trace.x.map(year => cells.get(`${who}|${kind}|${year}`));
+    z.push(row.map(r => (r ? r.median : null)));
+    text.push(row.map(r => (r && r.median !== null ? r.median.toFixed(2) : "")));
+    hover.push(row.map((r, j) => (r && r.median !== null
+      ? `${label} ${trace.x[j]}: median ${r.median.toFixed(2)}, 90% interval ${r.low90.toFixed(2)}–${r.high90.toFixed(2)} (what-if: ${result.specification})`
+      : "")));
+  }
+  Plotly.restyle(node, {z: [z], text: [text], hovertext: [hover]}, [0]);
+}
+
+async function updateWhatIf() {
+  const download = document.getElementById("download-spec");
+  const params = specParams();
+  params.set("seed", state.seed);
+  download.href = `/api/whatif.toml?${params}`;
+  writeURL();
+  if (!whatIfActive()) {
+    document.getElementById("verdict").textContent = summary.verdict.summary;
+    document.getElementById("whatif-note").textContent = "";
+    Plotly.restyle("ledger", {z: [charts.ledger.data[0].z], text: [charts.ledger.data[0].text],
+                              hovertext: [charts.ledger.data[0].hovertext]}, [0]);
+    return;
+  }
+  const ticket = ++whatIfRequest;
+  params.set("years", `${state.first}:${state.last}`);
+  const result = await getJSON(`/api/whatif?${params}`);
+  if (ticket === whatIfRequest) showWhatIf(result);  // a later change has already been sent: drop this answer
+}
+
+let whatIfTimer = null;
+function whatIfChanged() {
+  clearTimeout(whatIfTimer);
+  whatIfTimer = setTimeout(() => updateWhatIf().catch(showError), 30);
+}
+
 // ---------------------------------------------------------------------------------------------- tables
 async function fillLiterature(search) {
   const rows = await getJSON(`/api/literature?search=${encodeURIComponent(search)}`);
@@ -244,6 +375,8 @@ async function runAssessment(redraw) {
       ? `Not included in this run: ${summary.not_included.join("; ")}` : "";
     if (redraw) { drawLedger(); drawIronRiver(); drawMaps(); drawTimeline(); }
     else { narrow("ledger"); narrow("iron-river"); }
+    if (perspectives.length && !document.getElementById("spec-select").options.length) buildWhatIf(summary.indicator_list);
+    if (perspectives.length) await updateWhatIf();
     writeURL();
     if (state.cell) await drill();
     document.getElementById("status").textContent = "";
@@ -267,7 +400,9 @@ function start() {
     event.preventDefault();
     fillLiterature(document.getElementById("literature-search").value).catch(showError);
   });
-  Promise.all([runAssessment(true), fillLiterature("flow_"), fillTables()])
+  getJSON("/api/perspectives").then(list => { perspectives = list; })
+    .catch(() => { perspectives = []; })
+    .then(() => Promise.all([runAssessment(true), fillLiterature("flow_"), fillTables()]))
     .catch(showError)
     .finally(() => { document.body.dataset.ready = "true"; });
 }
