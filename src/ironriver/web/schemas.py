@@ -67,6 +67,12 @@ _ERRORS: dict[int, str] = {
 }
 
 
+_ERROR_CONTENT = {"application/json": {"schema": {
+    "type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}}}
+"""Errors are JSON whatever the endpoint's own content type (given inline: a ``model`` would be documented
+under the endpoint's media type)."""
+
+
 def doc(*codes: int) -> dict[int | str, dict[str, Any]]:
     """The ``responses`` entry documenting ``codes`` (304 and errors) for one endpoint; 422 always."""
     out: dict[int | str, dict[str, Any]] = {}
@@ -75,10 +81,10 @@ def doc(*codes: int) -> dict[int | str, dict[str, Any]]:
             out[304] = {"description": "Not modified: If-None-Match named the current ETag (no body)",
                         "content": {}}
         elif code == 503:
-            out[503] = {"model": ErrorBody, "description": _ERRORS[503],
+            out[503] = {"description": _ERRORS[503], "content": _ERROR_CONTENT,
                         "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}}
         else:
-            out[code] = {"model": ErrorBody, "description": _ERRORS[code]}
+            out[code] = {"description": _ERRORS[code], "content": _ERROR_CONTENT}
     return out
 
 
