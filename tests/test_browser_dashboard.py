@@ -4,20 +4,15 @@ and a click on a ledger cell drills down to the indicators and from an indicator
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from test_web_server import running_server
+from test_web_server import BROWSER, CHROMIUM, running_server
+from test_web_server import CHROMIUM_ARGS as ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed")]
+pytestmark = BROWSER
 
 
 @pytest.fixture(scope="module")

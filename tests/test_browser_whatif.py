@@ -5,7 +5,6 @@ the answer arriving, the state goes into the URL, and the downloaded specificati
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -13,14 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_web_server import running_server
+from test_web_server import BROWSER, CHROMIUM, running_server
+from test_web_server import CHROMIUM_ARGS as ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed")]
+pytestmark = BROWSER
 
 
 @pytest.fixture(scope="module")

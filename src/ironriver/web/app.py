@@ -16,11 +16,12 @@ import asyncio
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from fastapi import FastAPI, Path, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -91,6 +92,35 @@ class _Memo:
         self.items[key] = future.result()
         while len(self.items) > self.size:
             self.items.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class SpecChoices:
+    """A visitor's changes to a perspective, as the what-if endpoints read them from the query."""
+
+    perspective: str
+    weights: dict[str, float | None]
+    exclude: str
+    reference: str | None
+
+
+def _weight(kind: str) -> Any:
+    return Query(None, ge=0, le=100, alias=f"w_{kind}",
+                 description=f"relative weight of {kind} sovereignty (the four are normalised to sum 1)")
+
+
+def spec_choices(perspective: str = Query("neutral", max_length=64, description="a shipped specification"),
+                 w_domestic: float | None = _weight("domestic"),
+                 w_interdependence: float | None = _weight("interdependence"),
+                 w_westphalian: float | None = _weight("westphalian"),
+                 w_international_legal: float | None = _weight("international_legal"),
+                 exclude: str = Query("", max_length=2000, pattern=r"^[a-z0-9_,]*$",
+                                      description="comma-separated indicator ids to leave out"),
+                 reference: schemas.ReferenceChoice | None = None) -> SpecChoices:
+    """The what-if query parameters (a FastAPI dependency shared by the what-if endpoints)."""
+    weights = {"domestic": w_domestic, "interdependence": w_interdependence, "westphalian": w_westphalian,
+               "international_legal": w_international_legal}
+    return SpecChoices(perspective, weights, exclude, reference.value if reference else None)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -284,45 +314,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         return respond(request, await memo.get("perspectives", shipped))
 
-    def what_if_spec(run: dict[str, Any], perspective: str, weights: dict[str, float | None], exclude: str,
-                     reference: str | None) -> tuple[Any, list[str]]:
+    def what_if_spec(run: dict[str, Any], choices: SpecChoices) -> tuple[Any, list[str]]:
         from ironriver.web.whatif import available, specification_of
 
         if not available() or run.get("draws") is None:
             raise NotInThisBuild("what-if needs the specification engine (ironriver.sovereignty.specification), "
                                  "which this build does not have")
         notes = []
-        given = {k: v for k, v in weights.items() if v is not None}
+        given = {k: v for k, v in choices.weights.items() if v is not None}
         if given and not any(given.values()):
             notes.append("every kind weight was zero: the perspective's own kind weights are used")
             given = {}
-        excluded = [name for name in exclude.split(",") if name] if exclude else None
+        excluded = [name for name in choices.exclude.split(",") if name] if choices.exclude else None
         known = list(run["draws"].table["id"])
-        return specification_of(perspective, given or None, excluded, reference, known), notes
-
-    weight_query = {kind: Query(None, ge=0, le=100, alias=f"w_{kind}",
-                                description=f"relative weight of {kind} sovereignty (the four are normalised)")
-                    for kind in ("domestic", "interdependence", "westphalian", "international_legal")}
-    exclude_query = Query("", max_length=2000, pattern=r"^[a-z0-9_,]*$",
-                          description="comma-separated indicator ids to leave out")
+        return specification_of(choices.perspective, given or None, excluded, choices.reference, known), notes
 
     @app.get("/api/whatif", response_model=schemas.WhatIf, responses=schemas.doc(304, 400, 403, 404, 503),
              summary="The verdict and ledger under an edited specification (re-aggregated from cached draws)")
     async def what_if(request: Request, years: str = years_query, seed: int = seed_query,
-                      perspective: str = Query("neutral", max_length=64),
-                      w_domestic: float | None = weight_query["domestic"],
-                      w_interdependence: float | None = weight_query["interdependence"],
-                      w_westphalian: float | None = weight_query["westphalian"],
-                      w_international_legal: float | None = weight_query["international_legal"],
-                      exclude: str = exclude_query,
-                      reference: schemas.ReferenceChoice | None = None) -> Response:
+                      choices: SpecChoices = Depends(spec_choices)) -> Response:
         from ironriver.web.whatif import what_if as aggregate_under
 
         first, last = parse_years(years)
         run = await bundle(seed)
-        weights = {"domestic": w_domestic, "interdependence": w_interdependence, "westphalian": w_westphalian,
-                   "international_legal": w_international_legal}
-        spec, notes = what_if_spec(run, perspective, weights, exclude, reference.value if reference else None)
+        spec, notes = what_if_spec(run, choices)
         key = ("whatif", first, last, seed, spec.model_dump_json())
         return respond(request, await memo.get(key, lambda: {
             **aggregate_under(run["draws"], spec, first, last, seed=seed, n_weightings=run["n_weightings"]),
@@ -330,21 +345,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/api/whatif.toml", response_class=schemas.Toml, responses=schemas.doc(304, 403, 404, 503),
              summary="The edited specification as a TOML file for ironriver assess --spec")
-    async def what_if_toml(request: Request, seed: int = seed_query, perspective: str = Query("neutral", max_length=64),
-                           w_domestic: float | None = weight_query["domestic"],
-                           w_interdependence: float | None = weight_query["interdependence"],
-                           w_westphalian: float | None = weight_query["westphalian"],
-                           w_international_legal: float | None = weight_query["international_legal"],
-                           exclude: str = exclude_query,
-                           reference: schemas.ReferenceChoice | None = None) -> Response:
+    async def what_if_toml(request: Request, seed: int = seed_query,
+                           choices: SpecChoices = Depends(spec_choices)) -> Response:
         from ironriver.web.whatif import to_toml
 
-        run = await bundle(seed)
-        weights = {"domestic": w_domestic, "interdependence": w_interdependence, "westphalian": w_westphalian,
-                   "international_legal": w_international_legal}
-        spec, _ = what_if_spec(run, perspective, weights, exclude, reference.value if reference else None)
-        encoded = encode_bytes(to_toml(spec).encode("utf-8"), schemas.Toml.media_type)
-        response = respond(request, encoded)
+        spec, _ = what_if_spec(await bundle(seed), choices)
+        response = respond(request, encode_bytes(to_toml(spec).encode("utf-8"), schemas.Toml.media_type))
         response.headers["Content-Disposition"] = f'attachment; filename="{spec.name}.toml"'
         return response
 
