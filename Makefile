@@ -23,6 +23,7 @@ test: install-dev
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: install-dev
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"  # mesa: the agent-based baseline of bench_simulate.py
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:

@@ -3,7 +3,7 @@
 Prints agent-steps per second (buyer-weeks + gun-weeks in transit + stock-agent weeks: what an agent-based model
 of the same chain steps) for
 
-* the numpy engine — ``ironriver.simulate`` end to end (parameters, levers, kernel, result), 1,000 replicates
+* the numpy engine — ``ironriver.supply_chain`` end to end (parameters, levers, kernel, result), 1,000 replicates
   of a national year;
 * Mesa — the same plan stepped agent by agent (``mesa_reference.py``; needs ``pip install mesa``);
 * two bare-numpy kernels of the same weekly arithmetic, on the same prepared plan:
@@ -31,10 +31,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ironriver.simulate import Scenario, prepare_inputs, run_scenarios, simulate  # noqa: E402
-from ironriver.simulate.chain import CELL_TO_SOURCE, N_CELLS, N_ROWS, WEEKS_PER_YEAR  # noqa: E402
-from ironriver.simulate.levers import resolve_plan  # noqa: E402
-from ironriver.simulate.parameters import draw_parameters, stream  # noqa: E402
+from ironriver.supply_chain import Scenario, prepare_inputs, run_scenarios, simulate  # noqa: E402
+from ironriver.supply_chain.chain import CELL_TO_SOURCE, N_CELLS, N_ROWS, WEEKS_PER_YEAR  # noqa: E402
+from ironriver.supply_chain.levers import resolve_plan  # noqa: E402
+from ironriver.supply_chain.parameters import draw_parameters, stream  # noqa: E402
 
 
 def bare_kernel_streams(plan, seed: int) -> int:

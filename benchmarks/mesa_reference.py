@@ -1,7 +1,7 @@
 """The supply-chain model in Mesa's idiom — agents as objects stepping one by one — for the speed benchmark only.
 
-Same model as :mod:`ironriver.simulate.engine`, same rates and probabilities (it runs a replicate of the
-engine's :class:`~ironriver.simulate.levers.Plan`), written the way an agent-based modeller would in Mesa:
+Same model as :mod:`ironriver.supply_chain.engine`, same rates and probabilities (it runs a replicate of the
+engine's :class:`~ironriver.supply_chain.levers.Plan`), written the way an agent-based modeller would in Mesa:
 
 * a ``Buyer`` agent per straw purchaser / unlicensed seller / private seller (the plan's ``buyers`` per cell),
   buying Poisson(cell rate ÷ buyers) guns each week;
@@ -21,8 +21,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from ironriver.simulate.chain import CELL_SOURCE, N_CELLS, SOURCES, WEEKS_PER_YEAR
-from ironriver.simulate.levers import Plan
+from ironriver.supply_chain.chain import CELL_SOURCE, N_CELLS, SOURCES, WEEKS_PER_YEAR
+from ironriver.supply_chain.levers import Plan
 
 
 class Buyer(mesa.Agent):

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from ironriver.errors import IronRiverError
-from ironriver.simulate import Scenario, ScenarioError
-from ironriver.simulate.assumptions import ASSUMPTIONS
-from ironriver.simulate.levers import LEVERS
-from ironriver.simulate.sweep import Grid
+from ironriver.supply_chain import Scenario, ScenarioError
+from ironriver.supply_chain.assumptions import ASSUMPTIONS
+from ironriver.supply_chain.levers import LEVERS
+from ironriver.supply_chain.sweep import Grid
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

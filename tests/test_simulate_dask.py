@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ironriver.simulate import prepare_inputs
-from ironriver.simulate.sweep import Grid, identical, sweep
+from ironriver.supply_chain import prepare_inputs
+from ironriver.supply_chain.sweep import Grid, identical, sweep
 
 distributed = pytest.importorskip("distributed")
 

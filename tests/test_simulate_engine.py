@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ironriver.simulate import Scenario, prepare_inputs, run_scenarios, simulate
-from ironriver.simulate.assumptions import ASSUMPTIONS
-from ironriver.simulate.chain import CORRIDORS
+from ironriver.supply_chain import Scenario, prepare_inputs, run_scenarios, simulate
+from ironriver.supply_chain.assumptions import ASSUMPTIONS
+from ironriver.supply_chain.chain import CORRIDORS
 
 DATA = Path(__file__).parent / "data"
 REGRESSION = DATA / "simulate_baseline_summary.json"

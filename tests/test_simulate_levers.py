@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ironriver.simulate import Scenario, prepare_inputs
-from ironriver.simulate.chain import CELL_CHANNEL, CELL_SOURCE, CHANNELS, CORRIDORS, ROUTE_CORRIDOR, CELL_ROUTE, SOURCES
-from ironriver.simulate.inputs import nics_seasonality, source_shares
-from ironriver.simulate.levers import LEVERS, capped_poisson_mean, channel_shares, resolve_plan
-from ironriver.simulate.parameters import draw_parameters
-from ironriver.simulate.scenario import Levers
+from ironriver.supply_chain import Scenario, prepare_inputs
+from ironriver.supply_chain.chain import CELL_CHANNEL, CELL_SOURCE, CHANNELS, CORRIDORS, ROUTE_CORRIDOR, CELL_ROUTE, SOURCES
+from ironriver.supply_chain.inputs import nics_seasonality, source_shares
+from ironriver.supply_chain.levers import LEVERS, capped_poisson_mean, channel_shares, resolve_plan
+from ironriver.supply_chain.parameters import draw_parameters
+from ironriver.supply_chain.scenario import Levers
 from ironriver.store import literature_value
 
 FLOW = 200_000.0

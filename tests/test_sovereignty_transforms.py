@@ -77,15 +77,15 @@ def test_every_reference_point_is_a_listed_assumption() -> None:
     for indicator in INDICATORS.values():
         if indicator.transform.kind == "log_logistic":
             item = assumption(indicator.transform.reference)
-            assert item.justification and item.low <= item.value <= item.high
-            assert item.id in indicator.transform.description
+            assert item.why and item.low <= item.value <= item.high
+            assert item.name in indicator.transform.description
 
 
 def test_bad_assumptions_are_refused() -> None:
     with pytest.raises(ValueError):
-        Assumption("x", 5.0, 1.0, 2.0, "unit", "value outside its range")
+        Assumption("x", 5.0, 1.0, 2.0, "unit", "assumption", "value outside its range", distribution="loguniform")
     with pytest.raises(ValueError):
-        Assumption("x", 0.0, 0.0, 1.0, "unit", "log scale from zero")
+        Assumption("x", 0.0, 0.0, 1.0, "unit", "assumption", "log scale from zero", distribution="loguniform")
     with pytest.raises(UnknownNameError, match="did you mean"):
         assumption("ref_cinc_ration")
     with pytest.raises(UnknownNameError):

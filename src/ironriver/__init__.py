@@ -1,7 +1,7 @@
 """ironriver: whose sovereignty does the US–Mexico border threaten? Real data, honest uncertainty.
 
 The package follows the one-way flow of data, one folder per stage:
-``data → store → evidence → estimate → simulate → sovereignty → report / cli / web``.
+``data → store → evidence → estimate → supply_chain → sovereignty → report / cli / web``.
 This module re-exports the few names a notebook user needs; each is imported on first use so that
 ``import ironriver`` stays fast.
 
@@ -28,8 +28,8 @@ _EXPORTS = {
     "cite": "ironriver.data.citations",
     "estimate_iron_river": "ironriver.estimate.iron_river",
     "spillover": "ironriver.estimate.spillover",
-    "Scenario": "ironriver.simulate",
-    "simulate": "ironriver.simulate",
+    "Scenario": "ironriver.supply_chain",
+    "simulate": "ironriver.supply_chain",
     "ledger": "ironriver.sovereignty",
     "assess": "ironriver.sovereignty",
 }

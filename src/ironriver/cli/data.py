@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ironriver.cli._common import atomic_write, console, ensure_store_with_progress, write_via_temporary
+from ironriver.cli._common import console, ensure_store_with_progress
+from ironriver.files import atomic_write, write_via_temporary
 from ironriver.errors import ChecksumError, UnknownNameError
 
 data_app = typer.Typer(help="The packaged public record: list, show, cite, export, verify.", no_args_is_help=True)

@@ -14,7 +14,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ironriver.cli._common import atomic_write, console, ensure_store_with_progress, errors
+from ironriver.cli._common import console, ensure_store_with_progress, errors
+from ironriver.files import atomic_write
 
 
 class CalibrationChoice(str, enum.Enum):
@@ -35,7 +36,7 @@ Level = 0.9
 
 
 def _years(text: str | None) -> tuple[int, ...] | None:
-    from ironriver.simulate.scenario import ScenarioError, parse_years
+    from ironriver.supply_chain.scenario import ScenarioError, parse_years
 
     if text is None:
         return None
@@ -87,7 +88,7 @@ def _default(value: Any) -> Any:
 
 
 def _prepare(scenarios: list[Any], calibration: CalibrationChoice, seed: int) -> Any:
-    from ironriver.simulate import prepare_inputs
+    from ironriver.supply_chain import prepare_inputs
 
     ensure_store_with_progress()
     with _progress("calibrating", quiet=False):
@@ -113,7 +114,7 @@ def _assumptions_table(frame: Any) -> Table:
 
 
 def _levers_table() -> Table:
-    from ironriver.simulate import LEVERS
+    from ironriver.supply_chain import LEVERS
 
     table = Table(title="levers (set in a scenario's [levers] table)")
     for column in ("lever", "status quo", "range", "unit", "anchor"):
@@ -135,7 +136,7 @@ def simulate_command(
     calibration: Calib = CalibrationChoice.auto,
 ) -> None:
     """Simulate one scenario: guns bought, seized and arrived a year, by channel, source state and corridor."""
-    from ironriver.simulate import Scenario, assumptions_table, simulate
+    from ironriver.supply_chain import Scenario, assumptions_table, simulate
 
     chosen = Scenario.from_toml(scenario) if scenario is not None else Scenario.baseline()
     if assumptions:
@@ -158,7 +159,7 @@ def simulate_command(
 
 
 def _levers() -> Any:
-    from ironriver.simulate import LEVERS
+    from ironriver.supply_chain import LEVERS
 
     return LEVERS
 
@@ -170,7 +171,7 @@ def _lever_dict(lever: Any) -> dict[str, Any]:
 
 def _print_result(result: Any) -> None:
     summary = result.summary(Level)
-    from ironriver.simulate.sweep import _show
+    from ironriver.supply_chain.sweep import _show
 
     levers = ", ".join(f"{k} = {_show(v)}" for k, v in result.scenario.active_levers().items()) or "none (status quo)"
     years = f"{result.years[0]}" if len(result.years) == 1 else f"{result.years[0]}–{result.years[-1]}"
@@ -179,7 +180,7 @@ def _print_result(result: Any) -> None:
     table = Table(title=title, caption=f"median and 90% interval over replicates · calibration: {result.calibration}")
     for column in ("quantity", "median", "90% interval", "unit", "meaning"):
         table.add_column(column, overflow="fold")
-    from ironriver.simulate.result import QUANTITIES
+    from ironriver.supply_chain.result import QUANTITIES
 
     for row in summary[summary["group"] == "total"].itertuples(index=False):
         shown = f"{row.median:.2%}" if row.unit == "fraction" else _guns(row.median)
@@ -216,7 +217,7 @@ def compare_command(
 ) -> None:
     """Compare scenarios with the first, replicate by replicate (common random numbers): differences with intervals."""
     from ironriver.errors import IronRiverError
-    from ironriver.simulate import Scenario, run_scenarios
+    from ironriver.supply_chain import Scenario, run_scenarios
 
     if len(scenarios) < 2:
         raise IronRiverError("compare needs at least two scenario files (the first is the reference)")
@@ -281,7 +282,7 @@ def sweep_command(
     calibration: Calib = CalibrationChoice.auto,
 ) -> None:
     """Run a grid of lever values on one seed, in-process or on Dask; compare each point with the base."""
-    from ironriver.simulate.sweep import Grid, dask_client, sweep
+    from ironriver.supply_chain.sweep import Grid, dask_client, sweep
 
     spec = Grid.from_toml(grid)
     used_seed = spec.seed if seed is None else seed

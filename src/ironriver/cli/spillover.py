@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from ironriver.cli._common import atomic_write, console, ensure_store_with_progress
+from ironriver.cli._common import console, ensure_store_with_progress
+from ironriver.files import atomic_write
 
 if TYPE_CHECKING:
     from ironriver.estimate.spillover import Interval, SpilloverResult

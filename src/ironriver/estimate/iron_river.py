@@ -506,8 +506,8 @@ class IronRiverPosterior:
         return frame
 
     def _assumption_used(self, assumption: Any) -> bool:
-        return assumption.stream in set(self.streams) | {"model"} or (
-            assumption.stream == "cbp" and "seizures" in self.streams)
+        return assumption.used_by in set(self.streams) | {"model"} or (
+            assumption.used_by == "cbp" and "seizures" in self.streams)
 
     def identification(self, period: tuple[int, int] = REFERENCE_PERIOD) -> pd.DataFrame:
         """What the data taught about each parameter, and how each moves with the headline mean flow.

@@ -5,8 +5,10 @@ unconstrained scale (log for rates and sizes, logit for shares, identity for dri
 90% range shown on the natural scale, a source (a literature id or the word "assumption") and a one-line
 reason. One prior takes its centre from the literature table by stated arithmetic (the determination
 rate d); the rest are assumptions, deliberately wide where no source
-speaks. :func:`assumptions_frame` joins these with the observation models' fixed assumptions
-(:func:`ironriver.evidence.all_assumptions`) — what ``ironriver estimate --assumptions`` prints. Imports only
+speaks. Priors and the model's fixed assumptions are registered in the package's one registry of named
+assumptions (:mod:`ironriver.assumptions`, stage ``estimate``; priors as :meth:`Prior.as_assumption`);
+:func:`assumptions_frame` is the registry's view for this model — its priors and fixed assumptions and the
+observation models' (stage ``evidence``) — what ``ironriver estimate --assumptions`` prints. Imports only
 from ``store`` and ``evidence``.
 """
 
@@ -19,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ironriver.evidence import Assumption
+from ironriver.assumptions import Assumption, register
 from ironriver.evidence import all_assumptions as evidence_assumptions
 from ironriver.store import literature_value
 
@@ -91,6 +93,14 @@ class Prior:
     def widened(self, factor: float) -> Prior:
         """The same prior with its unconstrained sd multiplied by ``factor``."""
         return replace(self, scale=self.scale * factor)
+
+    def as_assumption(self) -> Assumption:
+        """This prior as an entry of the package's registry of named assumptions (90% range as low–high)."""
+        low, high = self.range
+        family = {"log": "lognormal", "logit": "logitnormal", "identity": "normal"}[self.transform]
+        return Assumption(self.name, self.value, low, high, self.unit, self.source, self.why, used_by=self.stream,
+                          stage="estimate", distribution=family, parameters=(("loc", self.loc), ("scale", self.scale)),
+                          kind="prior")
 
 
 def _fmt(x: float) -> str:
@@ -176,7 +186,7 @@ def default_priors() -> tuple[Prior, ...]:
     )
 
 
-MODEL_ASSUMPTIONS: tuple[Assumption, ...] = (
+MODEL_ASSUMPTIONS: tuple[Assumption, ...] = register("estimate", (
     Assumption("recovery_lag_years", 1, 0, 2, "years", "assumption",
                "recoveries in year t come from the stock at the end of year t − lag", "model"),
     Assumption("flow_knot_spacing", 1, 1, 3, "years", "assumption",
@@ -185,7 +195,7 @@ MODEL_ASSUMPTIONS: tuple[Assumption, ...] = (
                "the year whose flow gets the vague level prior; the walk runs forward from it (2011, mid-evidence, "
                "suits NUTS better but left the default sampler under-covering in simulation-based calibration)",
                "model"),
-)
+))
 """Fixed assumptions of the state-space model itself (the observation models' are in ``evidence``)."""
 
 
@@ -194,20 +204,42 @@ def all_assumptions() -> tuple[Assumption, ...]:
     return MODEL_ASSUMPTIONS + evidence_assumptions()
 
 
+FLOW_INNOVATIONS = Assumption("flow_innovations", 0.0, -Z90, Z90, "sd", "assumption",
+                              "standardised yearly innovations of the log-flow random walk", used_by="flow",
+                              stage="estimate", distribution="normal", parameters=(("loc", 0.0), ("scale", 1.0)),
+                              kind="prior")
+"""The random walk's yearly innovations: one Normal(0, 1) each year."""
+
+
+def registered_priors() -> tuple[Assumption, ...]:
+    """The default priors and the innovations, as registry entries (computed on demand: one reads the store)."""
+    return tuple(p.as_assumption() for p in default_priors()) + (FLOW_INNOVATIONS,)
+
+
+register("estimate", registered_priors)
+
+
 def assumptions_frame(priors: tuple[Prior, ...] | None = None) -> pd.DataFrame:
-    """One row per prior and fixed assumption: what ``ironriver estimate --assumptions`` prints.
+    """One row per prior and fixed assumption of the iron-river model: what ``ironriver estimate --assumptions``
+    prints, a view of the registry (:mod:`ironriver.assumptions`, stages ``estimate`` and ``evidence``).
+
+    Parameters
+    ----------
+    priors : tuple of Prior, optional
+        Priors other than the defaults (e.g. widened ones) to show instead of the registered ones.
 
     Returns
     -------
     DataFrame with ``kind`` (prior / fixed), ``name``, ``distribution``, ``value``, ``low``, ``high``,
     ``unit``, ``source``, ``why``, ``stream``.
     """
-    priors = priors or default_priors()
-    rows = [dict(kind="prior", name=p.name, distribution=p.distribution, value=p.value, low=p.range[0],
-                 high=p.range[1], unit=p.unit, source=p.source, why=p.why, stream=p.stream) for p in priors]
-    rows.append(dict(kind="prior", name="flow_innovations", distribution="Normal(0, 1) each year",
-                     value=0.0, low=-Z90, high=Z90, unit="sd", source="assumption",
-                     why="standardised yearly innovations of the log-flow random walk", stream="flow"))
-    rows += [dict(kind="fixed", name=a.name, distribution="fixed", value=a.value, low=a.low, high=a.high,
-                  unit=a.unit, source=a.source, why=a.why, stream=a.stream) for a in all_assumptions()]
-    return pd.DataFrame(rows)
+    from ironriver.assumptions import all_assumptions as registry
+
+    registered = registry("estimate") + registry("evidence")
+    if priors is not None:
+        registered = (tuple(p.as_assumption() for p in priors) + (FLOW_INNOVATIONS,)
+                      + tuple(a for a in registered if a.kind != "prior"))
+    ordered = [a for a in registered if a.kind == "prior"] + [a for a in registered if a.kind != "prior"]
+    return pd.DataFrame([dict(kind=a.kind, name=a.name, distribution=a.describe(), value=a.value, low=a.low,
+                              high=a.high, unit=a.unit, source=a.source, why=a.why, stream=a.used_by)
+                         for a in ordered])

@@ -13,8 +13,9 @@ published number from the literature table by id or from a packaged dataset. Mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ironriver.assumptions import register
 from ironriver.errors import UnknownNameError
 from ironriver.evidence import published, seizures, stock, traces, us_demand
 from ironriver.evidence._named import Assumption, CountFigure, ShareFigure
@@ -25,15 +26,16 @@ STREAMS: tuple[str, ...] = ("traces", "seizures", "stock", "us_demand", "publish
 DEFAULT_STREAMS: tuple[str, ...] = ("traces", "seizures", "stock", "us_demand")
 """The streams fitted by default (published estimates are compared, not fitted)."""
 
-ASSUMPTIONS: tuple[Assumption, ...] = (
+ASSUMPTIONS: tuple[Assumption, ...] = register("evidence", (
     traces.ASSUMPTIONS + seizures.ASSUMPTIONS + stock.ASSUMPTIONS + us_demand.ASSUMPTIONS + published.ASSUMPTIONS
-)
+))
+register("evidence", us_demand.calibrated_assumptions)  # calibrated on data: evaluated when listed
 """Every fixed named assumption of the observation models (calibrated ones: :func:`all_assumptions`)."""
 
 
 def all_assumptions() -> tuple[Assumption, ...]:
     """Every named assumption of the observation models, including those calibrated on data."""
-    return ASSUMPTIONS + us_demand.calibrated_assumptions()
+    return ASSUMPTIONS + tuple(replace(a, stage="evidence") for a in us_demand.calibrated_assumptions())
 
 
 @dataclass(frozen=True)

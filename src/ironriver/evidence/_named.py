@@ -1,9 +1,11 @@
 """Named assumptions and coverage periods shared by the evidence modules.
 
-An :class:`Assumption` is a fixed number the observation models need but no source gives (how much ATF
-releases are revised, which months "late 1994" covers, how far two stock estimates share a method). Each
-carries its value, a plausible range, its source or the word "assumption", and a one-line reason, so that
-``ironriver estimate --assumptions`` can list it and the sensitivity analysis can move it to its range ends.
+An :class:`~ironriver.assumptions.Assumption` (the package's one type, re-exported here) is a fixed number
+the observation models need but no source gives (how much ATF releases are revised, which months "late 1994"
+covers, how far two stock estimates share a method). The evidence modules declare them positionally as
+``Assumption(name, value, low, high, unit, source, why, stream)`` (``stream`` fills ``used_by``);
+:mod:`ironriver.evidence` registers them, so ``ironriver assumptions`` and ``ironriver estimate --assumptions``
+list them and the sensitivity analysis can move each to its range ends.
 :func:`period_weights` turns a coverage period into the fraction of each calendar year it covers — the
 observation operator every multi-year or part-year figure goes through. Imports nothing from later stages.
 """
@@ -15,37 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ironriver.assumptions import Assumption
 
-@dataclass(frozen=True)
-class Assumption:
-    """A fixed, named number used by an observation model.
-
-    Attributes
-    ----------
-    name : str
-        Snake_case identifier, unique across the model (used by ``overrides=`` and the sensitivity analysis).
-    value : float
-        The value used by default, in ``unit``.
-    low, high : float
-        The plausible range; the sensitivity analysis refits at both ends.
-    unit : str
-        Unit of ``value``.
-    source : str
-        A literature id, a dataset, a facts.md line, or the word ``"assumption"``.
-    why : str
-        One line on why this value.
-    stream : str
-        The evidence stream (or ``"model"``) that uses it.
-    """
-
-    name: str
-    value: float
-    low: float
-    high: float
-    unit: str
-    source: str
-    why: str
-    stream: str
+__all__ = ["Assumption", "CountFigure", "ShareFigure", "period_weights", "whole_years", "fiscal_years",
+           "find_redundant"]
 
 
 def period_weights(coverage: Mapping[int, float], years: np.ndarray) -> np.ndarray:

@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ironriver.assumptions import all_assumptions
 from ironriver.sovereignty.chain import Assessment
 from ironriver.sovereignty.indicators import KINDS, STATES, firearm_homicide_rates
-from ironriver.sovereignty.transforms import ASSUMPTIONS
 from ironriver.sovereignty.verdict import KIND_NAMES, sentence
 
 __all__ = ["build_model", "to_json"]
@@ -166,6 +167,18 @@ def _note(assessment: Assessment, word: str) -> str:
     return "; ".join(hits) if hits else f"the {word} model is not available"
 
 
+def _map_states(geo: pd.DataFrame, country: str,
+                fill: Callable[[str, dict[str, Any]], None]) -> list[dict[str, Any]]:
+    """One map entry per state of ``country`` in ``geo_states`` (code, name, geometry), completed by ``fill``."""
+    states = []
+    for row in geo[geo["country"] == country].to_dict("records"):
+        entry: dict[str, Any] = {"state_code": row["state_code"], "state_name": row["state_name"],
+                                 "geometry": row["geometry"], "lineage": {}}
+        fill(row["state_code"], entry)
+        states.append(entry)
+    return states
+
+
 def _us_map(assessment: Assessment) -> dict[str, Any]:
     geo = assessment.inputs.table("geo_states")
     if geo is None:
@@ -182,11 +195,8 @@ def _us_map(assessment: Assessment) -> dict[str, Any]:
         border = traces[traces["recovery_state"].isin(BORDER_STATES_US)]
         total = float(border["guns_recovered"].sum())
         supplied = (border.groupby("source_state")["guns_recovered"].sum() / total).to_dict()
-    states = []
-    for row in geo[geo["country"] == "USA"].to_dict("records"):
-        code = row["state_code"]
-        entry: dict[str, Any] = {"state_code": code, "state_name": row["state_name"], "geometry": row["geometry"],
-                                 "lineage": {}}
+
+    def fill(code: str, entry: dict[str, Any]) -> None:
         if code in latest.index:
             hit = latest.loc[code]
             entry["mx_trace_share"] = _f(hit["value"], 4)
@@ -196,8 +206,8 @@ def _us_map(assessment: Assessment) -> dict[str, Any]:
             entry["border_recovery_share"] = _f(supplied[code], 5)
             entry["lineage"]["border_recovery_share"] = (
                 "store atf_traces_us recovery_state in AZ/CA/NM/TX, 2010–2020: share first sold in this state")
-        states.append(entry)
-    return {"available": True, "states": states, "border_total": _f(total, 0),
+
+    return {"available": True, "states": _map_states(geo, "USA", fill), "border_total": _f(total, 0),
             "lineage": {"border_total": "store atf_traces_us recovery_state in AZ/CA/NM/TX, 2010–2020 (sum)"}}
 
 
@@ -215,11 +225,8 @@ def _mx_map(assessment: Assessment) -> dict[str, Any]:
     this = in_window[in_window["year"] == year].set_index("state_code")
     months = int(this["months_reported"].max())
     note = f"January–{_MONTHS[months - 1]}, annualised" if months < 12 else ""
-    states = []
-    for row in geo[geo["country"] == "MEX"].to_dict("records"):
-        code = row["state_code"]
-        entry: dict[str, Any] = {"state_code": code, "state_name": row["state_name"], "geometry": row["geometry"],
-                                 "lineage": {}}
+
+    def fill(code: str, entry: dict[str, Any]) -> None:
         if code in this.index:
             r = this.loc[code]
             entry["rate"] = _f(r["rate"], 2)
@@ -228,8 +235,8 @@ def _mx_map(assessment: Assessment) -> dict[str, Any]:
             text = (f"store mx_homicides source={r['source']} {year}, state {code} ({int(r['months_reported'])} "
                     f"months) ÷ mx_population pry23")
             entry["lineage"] = {"rate": text, "firearm_homicides": text, "months_reported": text}
-        states.append(entry)
-    return {"available": True, "year": year, "note": note, "states": states,
+
+    return {"available": True, "year": year, "note": note, "states": _map_states(geo, "MEX", fill),
             "lineage": {"year": "store mx_homicides: latest year in the window with state counts"}}
 
 
@@ -245,9 +252,10 @@ def _timeline(assessment: Assessment) -> list[dict[str, Any]]:
 
 
 def _assumptions() -> list[dict[str, Any]]:
-    return [{"id": a.id, "value": a.value, "low": a.low, "high": a.high, "unit": a.unit,
-             "justification": a.justification, "scale": a.scale, "lineage": f"assumption {a.id}"}
-            for a in ASSUMPTIONS.values()]
+    """The report's assumptions table: the registry's view of the ledger's (stage ``sovereignty``) assumptions."""
+    return [{"id": a.name, "value": a.value, "low": a.low, "high": a.high, "unit": a.unit, "justification": a.why,
+             "scale": "log" if a.distribution == "loguniform" else "linear", "lineage": f"assumption {a.name}"}
+            for a in all_assumptions("sovereignty")]
 
 
 def _cited_ids(model: dict[str, Any], known: pd.Series) -> set[str]:

@@ -13,11 +13,11 @@ model with a number that has no lineage.
 from __future__ import annotations
 
 import html as _html
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ironriver.files import atomic_write
 from ironriver.report.charts import KIND_LABELS, all_charts
 from ironriver.report.datamodel import to_json
 from ironriver.report.lineage import check_lineage
@@ -266,13 +266,8 @@ def render(model: dict[str, Any]) -> str:
 
 def write_report(model: dict[str, Any], path: str | Path) -> Path:
     """Render ``model`` and write it to ``path`` atomically (the folder must exist; an old file is replaced)."""
-    from ironriver.cli._common import atomic_write
-
     text = render(model)
     path = Path(path)
-    with atomic_write(path, force=True) as stream:
+    with atomic_write(path, force=True) as stream:  # the finished report gets the umask's permissions
         stream.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)  # the temporary file was private; the report is an ordinary file
     return path

@@ -6,7 +6,7 @@ scored for Mexico and the USA from the store, the literature table and the model
 named reference points (:mod:`~ironriver.sovereignty.transforms`), aggregated with sampled Dirichlet
 weights (:mod:`~ironriver.sovereignty.ledger`) and compared (:mod:`~ironriver.sovereignty.verdict`).
 :func:`assess` runs the whole chain; :func:`ledger` returns only its ledger. This stage may import the
-estimate and simulate stages (lazily, so that it runs without them).
+estimate and supply_chain stages (lazily, so that it runs without them).
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ import inspect
 import multiprocessing
 import os
 import pickle
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ironriver.errors import IronRiverError, OutOfRangeError, UnknownNameError
+from ironriver.files import atomic_write
 from ironriver.sovereignty.indicators import Inputs, compute_indicators
 from ironriver.sovereignty.ledger import DEFAULT_DRAWS, DEFAULT_WEIGHTINGS, Ledger, build_ledger
 from ironriver.sovereignty.verdict import Verdict, verdict
@@ -131,7 +131,7 @@ def gather_inputs(tables: tuple[str, ...] = TABLES) -> Inputs:
 
 
 # ----------------------------------------------------------------------------------------------------
-# model adapters (contracts: see the module docstrings of ironriver.estimate and ironriver.simulate)
+# model adapters (contracts: see the module docstrings of ironriver.estimate and ironriver.supply_chain)
 
 
 def _flow_column(draws: pd.DataFrame) -> str:
@@ -200,7 +200,7 @@ def load_scenario(path: Path) -> Any:
     if not path.is_file():
         raise IronRiverError(f"scenario file {path} does not exist")
     try:
-        from ironriver.simulate import Scenario
+        from ironriver.supply_chain import Scenario
     except ImportError as error:
         raise IronRiverError(f"cannot apply scenario {path}: the simulation stage is not available ({error})") \
             from None
@@ -213,7 +213,7 @@ def run_simulation(scenario: Any | None, seed: int, calibration: Any | None) -> 
     Returns, per run, the Sankey links (mean guns a year), the guns arriving in Mexico and the calibration
     used; for a scenario also its paired % change in arrivals against the baseline.
     """
-    from ironriver.simulate import Scenario, simulate
+    from ironriver.supply_chain import Scenario, simulate
 
     # Follow the iron-river posterior when the chain has one; otherwise the literature prior (never "auto",
     # which would re-run the estimate the chain has just failed or skipped).
@@ -289,7 +289,7 @@ def _base_key() -> str:
     """What every cached model output depends on: the store's data and the models' source code."""
     from ironriver.store.build import store_key
 
-    return f"{CACHE_VERSION}|{store_key()}|{_source_hash(('evidence', 'estimate', 'simulate'))}"
+    return f"{CACHE_VERSION}|{store_key()}|{_source_hash(('evidence', 'estimate', 'supply_chain'))}"
 
 
 def _entry_key(base: str, name: str, parts: tuple) -> str:
@@ -327,17 +327,11 @@ def _read_cache(key: str) -> dict[str, Any] | None:
 
 def _write_cache(key: str, models: dict[str, Any]) -> None:
     """Write the cache atomically; a cache that cannot be written only costs time on the next run."""
-    path = _cache_path(key)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".models-", suffix=".part")
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with atomic_write(_cache_path(key), force=True, binary=True) as stream:
             pickle.dump(models, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except (pickle.PicklingError, TypeError, AttributeError, OSError):
+    except (pickle.PicklingError, TypeError, AttributeError, OSError, IronRiverError):
         pass
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 # ----------------------------------------------------------------------------------------------------

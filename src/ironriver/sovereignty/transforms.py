@@ -3,8 +3,9 @@
 An indicator value (a homicide rate, a ratio of guns to soldiers, a count of adverse rulings) is not a
 threat until someone says how much of it is how bad. That judgement is made explicit here: every
 transform is a documented monotone map with a *reference point* — the value at which the threat is one
-half — and every reference point is an :class:`Assumption` with a value, a plausible range and a one-line
-justification, listed in the report beside the results. The ledger samples each reference point from its
+half — and every reference point is a named :class:`~ironriver.assumptions.Assumption` with a value, a
+plausible range and a one-line justification, registered (stage ``sovereignty``) and listed in the report
+beside the results. The ledger samples each reference point from its
 range (log-uniformly: the ranges span factors, not differences), so the uncertainty of the judgement flows
 into every score's interval alongside the data's and the models' uncertainty. The Dirichlet weights that
 aggregate indicators into kinds and kinds into an overall score are assumptions of the same sort.
@@ -17,6 +18,7 @@ from typing import Literal
 
 import numpy as np
 
+from ironriver.assumptions import Assumption, register
 from ironriver.errors import UnknownNameError
 
 __all__ = [
@@ -30,88 +32,61 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Assumption:
-    """A number the analysis needs that no dataset or publication supplies.
-
-    Attributes
-    ----------
-    id : str
-        Stable identifier (``ref_…`` for transform reference points), cited as lineage.
-    value : float
-        The central value used for point scores.
-    low, high : float
-        The plausible range; the ledger samples within it.
-    unit : str
-        Unit of ``value``, ``low`` and ``high``.
-    justification : str
-        One line on why this value and range.
-    scale : {"log", "linear"}
-        How the range is sampled: log-uniformly (for scales spanning factors) or uniformly.
-    """
-
-    id: str
-    value: float
-    low: float
-    high: float
-    unit: str
-    justification: str
-    scale: Literal["log", "linear"] = "log"
-
-    def __post_init__(self) -> None:
-        if not self.low <= self.value <= self.high:
-            raise ValueError(f"assumption {self.id}: value {self.value} outside [{self.low}, {self.high}]")
-        if self.scale == "log" and self.low <= 0:
-            raise ValueError(f"assumption {self.id}: a log-scale range needs low > 0")
+def _judgement(name: str, value: float, low: float, high: float, unit: str, why: str,
+              scale: Literal["log", "linear"] = "log") -> Assumption:
+    """A ledger assumption: sampled log-uniformly over its range (``scale="log"``, for ranges spanning factors) or
+    uniformly."""
+    return Assumption(name, value, low, high, unit, "assumption", why, used_by="ledger",
+                      distribution="loguniform" if scale == "log" else "uniform", kind="sampled")
 
 
-_LIST: tuple[Assumption, ...] = (
+_LIST: tuple[Assumption, ...] = register("sovereignty", (
     # --- reference points: the indicator value at which the threat is one half -----------------------
-    Assumption("ref_firearm_homicide_rate", 10.0, 5.0, 20.0, "firearm homicides per 100,000 per year",
+    _judgement("ref_firearm_homicide_rate", 10.0, 5.0, 20.0, "firearm homicides per 100,000 per year",
                "a level at which gun killing shapes public life nationwide; the range spans half to double it"),
-    Assumption("ref_homicide_rate", 15.0, 7.5, 30.0, "homicides per 100,000 per year",
+    _judgement("ref_homicide_rate", 15.0, 7.5, 30.0, "homicides per 100,000 per year",
                "ref_firearm_homicide_rate over a firearm share of about two thirds (literature "
                "firearm_share_homicides_mx_*); range half to double"),
-    Assumption("ref_illicit_guns_per_soldier", 10.0, 3.0, 30.0, "illicit guns per member of the armed forces",
+    _judgement("ref_illicit_guns_per_soldier", 10.0, 3.0, 30.0, "illicit guns per member of the armed forces",
                "ten unaccounted guns for every soldier marks a stock the state cannot police; range ×/÷ 3"),
-    Assumption("ref_cartel_members_per_soldier", 0.5, 0.25, 1.0, "cartel members per member of the armed forces",
+    _judgement("ref_cartel_members_per_soldier", 0.5, 0.25, 1.0, "cartel members per member of the armed forces",
                "armed challengers half the size of the state's forces contest its monopoly of force (Weber)"),
-    Assumption("ref_cartel_territory_share", 0.2, 0.1, 0.4, "share of national territory",
+    _judgement("ref_cartel_territory_share", 0.2, 0.1, 0.4, "share of national territory",
                "criminal operation in a fifth of the territory means effective control is contested there"),
-    Assumption("ref_spillover_effect_pct", 20.0, 10.0, 50.0, "% change in homicides",
+    _judgement("ref_spillover_effect_pct", 20.0, 10.0, 50.0, "% change in homicides",
                "a policy abroad that moves homicides by a fifth is a first-order loss of domestic control"),
-    Assumption("ref_inflow_to_legal", 1.0, 0.5, 2.0, "uncontrolled inflow per legal acquisition",
+    _judgement("ref_inflow_to_legal", 1.0, 0.5, 2.0, "uncontrolled inflow per legal acquisition",
                "when the uncontrolled inflow equals the legal channel, half of what enters escapes control"),
-    Assumption("ref_cinc_ratio", 5.0, 2.0, 10.0, "ratio of CINC scores (other state / this state)",
+    _judgement("ref_cinc_ratio", 5.0, 2.0, 10.0, "ratio of CINC scores (other state / this state)",
                "a five-fold capability gap makes coercion credible (Krasner 1995: coercion needs asymmetry)"),
-    Assumption("ref_force_events", 1.0, 0.5, 3.0, "decayed count of uses of force",
+    _judgement("ref_force_events", 1.0, 0.5, 3.0, "decayed count of uses of force",
                "one recent use of force by the other state is a standing Westphalian threat"),
-    Assumption("ref_live_signals", 1.0, 0.5, 3.0, "decayed count of designations and force directives",
+    _judgement("ref_live_signals", 1.0, 0.5, 3.0, "decayed count of designations and force directives",
                "one current designation or directive authorising force abroad is a live Westphalian threat"),
-    Assumption("ref_legal_barriers", 1.0, 0.5, 3.0, "legal shields in force plus adverse rulings",
+    _judgement("ref_legal_barriers", 1.0, 0.5, 3.0, "legal shields in force plus adverse rulings",
                "one standing statutory bar to a state's remedies halves its legal recourse"),
-    Assumption("ref_cross_border_raids", 1.0, 0.5, 3.0, "decayed count of armed raids from across the border",
+    _judgement("ref_cross_border_raids", 1.0, 0.5, 3.0, "decayed count of armed raids from across the border",
                "one recent armed raid across the border is a standing domestic threat"),
-    Assumption("ref_swb_apprehensions", 1_000_000.0, 500_000.0, 2_000_000.0, "apprehensions per fiscal year",
+    _judgement("ref_swb_apprehensions", 1_000_000.0, 500_000.0, 2_000_000.0, "apprehensions per fiscal year",
                "about two thirds of the FY2000 peak (literature usbp_swb_apprehensions_fy2000); range ×/÷ 2"),
-    Assumption("ref_fentanyl_lbs", 10_000.0, 5_000.0, 20_000.0, "pounds of fentanyl seized per fiscal year",
+    _judgement("ref_fentanyl_lbs", 10_000.0, 5_000.0, 20_000.0, "pounds of fentanyl seized per fiscal year",
                "the order of the FY2022–FY2024 seizures (literature fentanyl_seized_lbs_fy*); range ×/÷ 2"),
     # --- modelling assumptions ----------------------------------------------------------------------
-    Assumption("decay_half_life_years", 25.0, 10.0, 50.0, "years",
+    _judgement("decay_half_life_years", 25.0, 10.0, 50.0, "years",
                "uses of force and raids are remembered for about a generation; range from a decade to two"),
-    Assumption("illicit_stock_attrition", 0.02, 0.0, 0.05, "share of the illicit stock lost per year",
+    _judgement("illicit_stock_attrition", 0.02, 0.0, 0.05, "share of the illicit stock lost per year",
                "seizure, breakage and loss; seizures (guns_seized_mx_annual_sas2013) are ~0.2% of the 2017 stock a year",
                scale="linear"),
-    Assumption("dirichlet_concentration_indicators", 1.0, 0.5, 5.0, "Dirichlet concentration",
+    _judgement("dirichlet_concentration_indicators", 1.0, 0.5, 5.0, "Dirichlet concentration",
                "flat over indicator weights within a kind; 0.5 favours lopsided, 5 near-equal weightings"),
-    Assumption("dirichlet_concentration_kinds", 1.0, 0.5, 5.0, "Dirichlet concentration",
+    _judgement("dirichlet_concentration_kinds", 1.0, 0.5, 5.0, "Dirichlet concentration",
                "flat over the four kinds' weights; no kind is privileged a priori"),
-    Assumption("carry_forward", 1.0, 1.0, 1.0, "on/off",
+    _judgement("carry_forward", 1.0, 1.0, 1.0, "on/off",
                "a cited point or a structural value (CINC ≤2016, milper ≤2022) holds for later years until "
                "superseded; never carried backwards", scale="linear"),
-)
+))
 
-ASSUMPTIONS: dict[str, Assumption] = {a.id: a for a in _LIST}
+ASSUMPTIONS: dict[str, Assumption] = {a.name: a for a in _LIST}
 """Every assumption of the ledger, by id."""
 
 
@@ -124,10 +99,10 @@ def assumption(assumption_id: str) -> Assumption:
 
 
 def sample_assumption(item: Assumption, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` draws of ``item`` over its range: log-uniform for ``scale="log"``, uniform otherwise."""
+    """``n`` draws of ``item`` over its range: log-uniform for ``distribution="loguniform"``, uniform otherwise."""
     if item.low == item.high:
         return np.full(n, item.value)
-    if item.scale == "log":
+    if item.distribution == "loguniform":
         return np.exp(rng.uniform(np.log(item.low), np.log(item.high), n))
     return rng.uniform(item.low, item.high, n)
 
@@ -170,7 +145,7 @@ class Transform:
         if self.kind == "share":
             return "threat = the share itself (clipped to [0, 1])"
         item = assumption(self.reference or "")
-        return (f"threat = x / (x + r), r = {item.id} = {item.value:g} {item.unit} "
+        return (f"threat = x / (x + r), r = {item.name} = {item.value:g} {item.unit} "
                 f"(range {item.low:g}–{item.high:g}); ½ at r, ¾ at 3r")
 
     def point(self, values: np.ndarray) -> np.ndarray:

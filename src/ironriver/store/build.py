@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pandas as pd
 import platformdirs
 
 from ironriver.data import manifest, raw
+from ironriver.files import write_via_temporary
 import ironriver.store.literature as literature_module
 from ironriver.store.tidy import discover
 
@@ -61,11 +61,9 @@ def build_store(path: Path | None = None, progress: ProgressCallback | None = No
     tidiers = discover()
     steps = list(tidiers.values())
     total = len(steps) + 1
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".building-", suffix=".duckdb")
-    os.close(handle)
-    os.unlink(temporary)  # DuckDB wants to create the file itself
-    try:
-        with duckdb.connect(temporary) as connection:
+
+    def build(temporary: Path) -> None:
+        with duckdb.connect(str(temporary)) as connection:
             for done, tidier in enumerate(steps):
                 if progress:
                     progress(tidier.dataset, done, total)
@@ -80,10 +78,8 @@ def build_store(path: Path | None = None, progress: ProgressCallback | None = No
             _write(connection, "literature", literature_module.literature())
             _write(connection, "timeline", literature_module.timeline())
             _write(connection, "store_tables", _catalogue(tidiers))
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+
+    write_via_temporary(path, build, force=True, create=False)  # DuckDB wants to create the file itself
     if progress:
         progress("done", total, total)
     return path

@@ -8,10 +8,10 @@ traced, recovered and not traced, lost, or still held. Guns that cross join the 
 are exchangeable, so these cohort draws are exactly the sum of the individual ones. Counts are integers and
 every gun is in exactly one place, so per replicate *bought = arrived + interdicted + in transit* holds
 exactly. The loop is over replicates and weeks; each step is a handful of numpy calls on the 29 rows, and
-rates and probabilities for all replicates are prepared beforehand (:func:`~ironriver.simulate.levers.resolve_plan`).
+rates and probabilities for all replicates are prepared beforehand (:func:`~ironriver.supply_chain.levers.resolve_plan`).
 
 :func:`simulate_chunk` runs a block of replicates of one scenario — the unit of work of both sweep back ends.
-Imports only within :mod:`ironriver.simulate`.
+Imports only within :mod:`ironriver.supply_chain`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from ironriver.simulate.chain import CELL_TO_SOURCE, N_CELLS, N_ROWS, SOURCES, WEEKS_PER_YEAR
-from ironriver.simulate.inputs import ModelInputs
-from ironriver.simulate.levers import Plan, resolve_plan
-from ironriver.simulate.parameters import draw_parameters, stream
+from ironriver.supply_chain.chain import CELL_TO_SOURCE, N_CELLS, N_ROWS, SOURCES, WEEKS_PER_YEAR
+from ironriver.supply_chain.inputs import ModelInputs
+from ironriver.supply_chain.levers import Plan, resolve_plan
+from ironriver.supply_chain.parameters import draw_parameters, stream
 
 __all__ = ["KernelOutput", "Chunk", "run_kernel", "simulate_chunk"]
 

@@ -4,10 +4,11 @@ The model needs two kinds of numbers. **Cited figures** come from the literature
 (:func:`ironriver.store.literature_value`), referred to here only by id; where a figure has a published
 interval the simulation draws it per replicate (:class:`CitedFigure`). **Named assumptions** are the numbers
 no source gives — how long a gun waits in a stash before crossing, how much of a closed channel traffickers
-replace — each with a value, a plausible range, a unit and a one-line reason (:class:`NamedAssumption`); the
-simulation draws them per replicate from a triangular distribution over the range, and a scenario file may pin
-one (``[assumptions]``). **Structural assumptions** are the modelling choices that carry no number.
-``ironriver simulate --assumptions`` lists all three. Imports only from :mod:`ironriver.store` (lazily).
+replace — each a registered :class:`~ironriver.assumptions.Assumption` (stage ``supply_chain``) with a value, a
+plausible range, a unit and a one-line reason; the simulation draws them per replicate from a triangular
+distribution over the range, and a scenario file may pin one (``[assumptions]``). **Structural assumptions** are the modelling choices that carry no number.
+``ironriver simulate --assumptions`` lists all three. Imports only from :mod:`ironriver.store` (lazily) and
+:mod:`ironriver.assumptions`.
 """
 
 from __future__ import annotations
@@ -17,39 +18,19 @@ from functools import lru_cache
 
 import pandas as pd
 
+from ironriver.assumptions import Assumption, register
+
 __all__ = [
-    "NamedAssumption", "CitedFigure", "ASSUMPTIONS", "STRUCTURAL_ASSUMPTIONS", "CITED_FIGURES",
+    "CitedFigure", "ASSUMPTIONS", "STRUCTURAL_ASSUMPTIONS", "CITED_FIGURES",
     "assumption", "cited", "assumptions_table",
 ]
 
 
-@dataclass(frozen=True)
-class NamedAssumption:
-    """A number the model needs that no source gives.
-
-    Attributes
-    ----------
-    name : str
-        Snake_case identifier; a scenario's ``[assumptions]`` table overrides it by this name.
-    value : float
-        The mode of the triangular prior, in ``unit``.
-    low, high : float
-        The plausible range (the triangular prior's support; overrides must stay inside it).
-    unit : str
-        Unit of ``value``.
-    why : str
-        One line on why this value and range.
-    used_by : str
-        The part of the model, or the lever, that uses it.
-    """
-
-    name: str
-    value: float
-    low: float
-    high: float
-    unit: str
-    why: str
-    used_by: str
+def _named(name: str, value: float, low: float, high: float, unit: str, why: str, used_by: str) -> Assumption:
+    """A named assumption of the simulation: drawn per replicate from a triangular distribution with mode
+    ``value`` over ``low``–``high`` (a scenario's ``[assumptions]`` may pin it inside that range)."""
+    return Assumption(name, value, low, high, unit, "assumption", why, used_by=used_by, distribution="triangular",
+                      kind="sampled")
 
 
 @dataclass(frozen=True)
@@ -72,61 +53,61 @@ class CitedFigure:
     draw: bool = False
 
 
-ASSUMPTIONS: tuple[NamedAssumption, ...] = (
-    NamedAssumption(
+ASSUMPTIONS: tuple[Assumption, ...] = register("supply_chain", (
+    _named(
         "unlicensed_share_of_no_check", 0.5, 0.2, 0.8, "fraction",
         "no source splits no-check trafficking sales between unlicensed sellers 'engaged in the business' (gun "
         "shows, online) and one-off private sellers; a wide prior centred on an even split", "channels"),
-    NamedAssumption(
+    _named(
         "weeks_to_crossing", 2.0, 1.0, 6.0, "weeks",
         "mean time a trafficked gun waits on the US side before a crossing attempt; no published figure "
         "(time-to-crime in traces measures purchase to recovery, not to crossing)", "transit"),
-    NamedAssumption(
+    _named(
         "channel_substitution", 0.5, 0.2, 0.9, "fraction",
         "share of the volume a lever removes from one channel that traffickers re-route through the channels "
         "still open in the same state; no study measures it", "levers"),
-    NamedAssumption(
+    _named(
         "cartel_demand_price_elasticity", 0.5, 0.1, 1.0, "elasticity",
         "how much cartel purchases fall when losses to interdiction raise the cost of a delivered gun; guns are "
         "a small part of cartel spending, so demand is taken as inelastic", "risk response"),
-    NamedAssumption(
+    _named(
         "guns_per_straw_buyer_per_month", 3.0, 1.0, 8.0, "guns/month",
         "mean monthly purchases (Poisson) of a buyer supplying traffickers; sets how much a purchase limit bites "
         "and how many buyer agents the benchmark's Mesa model creates; no published distribution",
         "purchase_limit_per_month"),
-    NamedAssumption(
+    _named(
         "multiple_sale_detection_gain", 1.0, 0.0, 3.0, "proportional increase",
         "extra US-side seizure hazard on straw purchases when multiple-sale reports cover every gun in every "
         "state (the 2011 demand letter covers rifles in AZ, CA, NM, TX only); effect never evaluated",
         "multiple_sale_reporting"),
-    NamedAssumption(
+    _named(
         "straw_supply_enforcement_elasticity", 0.2, 0.0, 0.5, "elasticity",
         "how much straw-purchase and unlicensed-dealer volume falls as investigation and prosecution intensity "
         "rises (volume × intensity^−elasticity); BSCA 2022 charging counts exist but no volume response",
         "straw_enforcement"),
-    NamedAssumption(
+    _named(
         "eib_rule_effect", 0.3, 0.05, 0.6, "fraction",
         "share of unlicensed-dealer volume the 2024 'engaged in the business' rule removes by licensing or "
         "deterring repeat sellers; in force 20 May 2024, not yet evaluated", "engaged_in_business_rule"),
-    NamedAssumption(
+    _named(
         "liability_straw_reduction", 0.15, 0.0, 0.4, "fraction",
         "share of straw purchases dealers would refuse if PLCAA were repealed and negligent sales carried "
         "liability; no evaluation exists", "dealer_liability"),
-    NamedAssumption(
+    _named(
         "homicide_elasticity_to_gun_inflow", 1.0, 0.5, 3.0, "elasticity",
         "converts the spillover estimate (% change in Mexican firearm homicides after the 2004 ban expiry) into "
         "a % change in the trafficked flow: flow × (1 + effect)^(−1/elasticity); 1 = proportional",
         "assault_weapons_ban"),
-    NamedAssumption(
+    _named(
         "awb_share_of_rifles_banned", 0.5, 0.2, 0.8, "fraction",
         "used only when the spillover estimate is unavailable: share of trafficked rifles a federal ban would "
         "stop (the rifle share of traced guns is cited); the 1994 ban's definition covered some models only",
         "assault_weapons_ban"),
-    NamedAssumption(
+    _named(
         "illicit_stock_attrition_per_year", 0.05, 0.02, 0.10, "fraction/year",
         "used only when the iron-river posterior carries no attrition draw: guns leaving Mexico's illicit stock "
         "a year other than by recovery (loss, breakage, export); no published rate", "Mexican stock"),
-)
+))
 
 STRUCTURAL_ASSUMPTIONS: tuple[tuple[str, str], ...] = (
     ("flow_is_purchases",
@@ -199,7 +180,7 @@ CITED_FIGURES: tuple[CitedFigure, ...] = (
 _ASSUMPTIONS_BY_NAME = {a.name: a for a in ASSUMPTIONS}
 
 
-def assumption(name: str) -> NamedAssumption:
+def assumption(name: str) -> Assumption:
     """The named assumption called ``name`` (raises :class:`~ironriver.errors.UnknownNameError`)."""
     from ironriver.errors import UnknownNameError
 

@@ -7,7 +7,7 @@ per-year summary with medians and intervals by channel, source state and corrido
 (:meth:`~SimulationResult.summary`), the paired difference from another scenario run with the same seed
 (:meth:`~SimulationResult.compare` — common random numbers make it precise), and the Sankey-ready table of the
 chain, source → channel → crossing → outcome (:meth:`~SimulationResult.sankey_table`). Imports only within
-:mod:`ironriver.simulate`.
+:mod:`ironriver.supply_chain`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ironriver.errors import IronRiverError
-from ironriver.simulate.chain import CHANNELS, CORRIDORS, ROUTE_CORRIDOR, ROUTE_SOURCE, SOURCES, WEEKS_PER_YEAR
-from ironriver.simulate.scenario import Scenario
+from ironriver.supply_chain.chain import CHANNELS, CORRIDORS, ROUTE_CORRIDOR, ROUTE_SOURCE, SOURCES, WEEKS_PER_YEAR
+from ironriver.supply_chain.scenario import Scenario
 
 __all__ = ["SimulationResult", "QUANTITIES"]
 

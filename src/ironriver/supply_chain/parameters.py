@@ -12,7 +12,7 @@ one exactly.
 parameter never shifts another) and maps it through the quantity's distribution: a split normal through a
 cited figure's value and 95 % interval, truncated to its support, or a triangular prior over a named
 assumption's range. The ``calibration`` stream picks the posterior draw (and the spillover effect draw) each
-replicate follows. Imports only within :mod:`ironriver.simulate`.
+replicate follows. Imports only within :mod:`ironriver.supply_chain`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from scipy import stats
 
-from ironriver.simulate.assumptions import ASSUMPTIONS
-from ironriver.simulate.inputs import ModelInputs
+from ironriver.supply_chain.assumptions import ASSUMPTIONS
+from ironriver.supply_chain.inputs import ModelInputs
 
 __all__ = ["STREAMS", "stream", "DRAWN_FIGURES", "draw_parameters", "split_normal_ppf", "triangular_ppf"]
 

@@ -2,7 +2,7 @@
 
 :func:`simulate` is the public entry point for one scenario; :func:`run_scenarios` runs several with one set
 of inputs and one seed (so that they share common random numbers) on either back end. A chunk is a block of
-consecutive replicates of one scenario (:func:`~ironriver.simulate.engine.simulate_chunk`); because every
+consecutive replicates of one scenario (:func:`~ironriver.supply_chain.engine.simulate_chunk`); because every
 replicate draws only from its own streams, the chunking and the back end change nothing in the numbers — the
 Dask back end gives results identical to the in-process one, replicate for replicate. Imports from ``store`` and,
 lazily, ``estimate`` and ``distributed``.
@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 
 from ironriver.errors import IronRiverError, OutOfRangeError
-from ironriver.simulate.assumptions import assumptions_table
-from ironriver.simulate.calibration import Calibration, resolve_calibration
-from ironriver.simulate.chain import CHANNELS, ROUTES, SOURCES, WEEKS_PER_YEAR
-from ironriver.simulate.engine import Chunk, simulate_chunk
-from ironriver.simulate.inputs import ModelInputs, build_inputs
-from ironriver.simulate.result import SimulationResult
-from ironriver.simulate.scenario import Scenario
+from ironriver.supply_chain.assumptions import assumptions_table
+from ironriver.supply_chain.calibration import Calibration, resolve_calibration
+from ironriver.supply_chain.chain import CHANNELS, ROUTES, SOURCES, WEEKS_PER_YEAR
+from ironriver.supply_chain.engine import Chunk, simulate_chunk
+from ironriver.supply_chain.inputs import ModelInputs, build_inputs
+from ironriver.supply_chain.result import SimulationResult
+from ironriver.supply_chain.scenario import Scenario
 
 __all__ = ["simulate", "run_scenarios", "prepare_inputs", "chunks", "DEFAULT_CHUNK", "MAX_REPLICATES"]
 
@@ -78,7 +78,7 @@ def run_scenarios(scenarios: Sequence[Scenario], *, replicates: int = 1000, seed
         Replicates per scenario (each follows one calibration draw).
     seed : int
         Fixes every random number; equal seeds give equal results on every back end.
-    calibration : see :func:`~ironriver.simulate.calibration.resolve_calibration`
+    calibration : see :func:`~ironriver.supply_chain.calibration.resolve_calibration`
         Ignored when ``inputs`` is given.
     years : sequence of int, optional
         Overrides every scenario's years.

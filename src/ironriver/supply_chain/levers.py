@@ -14,7 +14,7 @@ table), its unit and allowed range, the named assumptions and cited figures it u
 each channel × route cell, and the weekly fate probabilities of a gun in transit and of a gun in Mexico's
 illicit stock. Losses to interdiction raise the cost of a delivered gun, and cartel demand answers with the
 elasticity ``cartel_demand_price_elasticity`` (the model's risk response). Everything is vectorised over
-replicates. Imports only within :mod:`ironriver.simulate`.
+replicates. Imports only within :mod:`ironriver.supply_chain`.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ import numpy as np
 from pydantic import Field
 from scipy import stats
 
-from ironriver.simulate.chain import (
+from ironriver.supply_chain.chain import (
     CELL_CHANNEL, CELL_ROUTE, CHANNELS, CORRIDORS, N_CELLS, N_ROWS, ROUTE_CORRIDOR, ROUTE_SOURCE, ROUTES, SOURCES,
     WEEKS_PER_YEAR,
 )
-from ironriver.simulate.inputs import ModelInputs
+from ironriver.supply_chain.inputs import ModelInputs
 
 __all__ = ["Lever", "LEVERS", "LEVERS_BY_NAME", "LeverState", "Plan", "resolve_plan", "channel_shares",
            "PRIVATE_SALE_REGIME", "capped_poisson_mean"]
@@ -111,7 +111,7 @@ class Lever:
     uses: tuple[str, ...] = ()
 
     def field(self) -> Any:
-        """The pydantic field of this lever in :class:`~ironriver.simulate.scenario.Levers`."""
+        """The pydantic field of this lever in :class:`~ironriver.supply_chain.scenario.Levers`."""
         bounds = {} if self.low is None else {"ge": self.low, "le": self.high}
         return Field(self.default, description=f"{self.what} Anchor: {self.anchor}. Unit: {self.unit}.", **bounds)
 
@@ -291,8 +291,8 @@ class Plan:
     seasonal : ndarray (24, 52)
         Weekly factor of each cell's purchases (its source state's retail-sales pattern).
     transitions : ndarray (R, Y, 29, 4)
-        Weekly fate probabilities: transit rows (:data:`~ironriver.simulate.chain.TRANSIT_OUTCOMES`) then
-        stock rows (:data:`~ironriver.simulate.chain.STOCK_OUTCOMES`).
+        Weekly fate probabilities: transit rows (:data:`~ironriver.supply_chain.chain.TRANSIT_OUTCOMES`) then
+        stock rows (:data:`~ironriver.supply_chain.chain.STOCK_OUTCOMES`).
     stock0 : ndarray of int (R, 5)
         US-origin illicit guns in Mexico at the start, by source state.
     buyers : ndarray of int (R, 24)
@@ -351,7 +351,7 @@ def resolve_plan(levers: Any, params: Mapping[str, np.ndarray], inputs: ModelInp
     levers : Levers
         A scenario's lever settings (attributes named as in :data:`LEVERS`).
     params : mapping
-        From :func:`~ironriver.simulate.parameters.draw_parameters`.
+        From :func:`~ironriver.supply_chain.parameters.draw_parameters`.
     inputs : ModelInputs
         Figures, shares, seasonality.
     years : tuple of int

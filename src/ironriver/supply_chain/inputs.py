@@ -11,16 +11,17 @@ lazily, ``estimate``.
 from __future__ import annotations
 
 import hashlib
-import inspect
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ironriver.simulate.assumptions import cited
-from ironriver.simulate.calibration import Calibration
-from ironriver.simulate.chain import CORRIDORS, SOURCES, WEEKS_PER_YEAR
+from ironriver.files import atomic_write
+from ironriver.supply_chain.assumptions import cited
+from ironriver.supply_chain.calibration import Calibration
+from ironriver.supply_chain.chain import CORRIDORS, SOURCES, WEEKS_PER_YEAR
 
 __all__ = ["ModelInputs", "build_inputs", "source_shares", "nics_seasonality", "retail_sales", "awb_effect_draws"]
 
@@ -136,7 +137,7 @@ def awb_effect_draws(seed: int = 0) -> tuple[np.ndarray | None, str]:
     """Draws of the spillover estimate's effect (% change in firearm homicides), cached on disk.
 
     Returns ``(None, reason)`` when :mod:`ironriver.estimate.spillover` is not installed. The estimate takes about
-    a minute, so its draws are kept in ``$IRONRIVER_HOME/simulate/`` under a key made of the spillover module's
+    a minute, so its draws are kept in ``$IRONRIVER_HOME/simulate/`` under a key made of the spillover package's
     source and the store's identity, and recomputed when either changes.
     """
     try:
@@ -145,21 +146,21 @@ def awb_effect_draws(seed: int = 0) -> tuple[np.ndarray | None, str]:
         return None, f"spillover estimate not available ({error}); named assumption awb_share_of_rifles_banned"
     from ironriver.store.build import home, store_path
 
-    digest = hashlib.sha256(inspect.getsource(module).encode() + store_path().name.encode() + str(seed).encode())
+    sources = b"".join(path.read_bytes() for path in sorted(Path(module.__file__).parent.glob("*.py")))
+    digest = hashlib.sha256(sources + store_path().name.encode() + str(seed).encode())
     cache = home() / "simulate" / f"awb-effect-{digest.hexdigest()[:16]}.npy"
     if cache.exists():
         return np.load(cache), "spillover estimate (effect_pct draws, cached)"
     result = module.spillover(seed=seed, falsification=False)
     draws = result.draws["effect_pct"].to_numpy(dtype=float)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cache.with_suffix(".part.npy")
-    np.save(temporary, draws)
-    temporary.replace(cache)
+    with atomic_write(cache, force=True, binary=True) as stream:
+        np.save(stream, draws)
     return draws, "spillover estimate (effect_pct draws)"
 
 
 def _figures() -> dict[str, tuple[float, float, float]]:
-    from ironriver.simulate.assumptions import CITED_FIGURES
+    from ironriver.supply_chain.assumptions import CITED_FIGURES
 
     out = {}
     for figure in CITED_FIGURES:
@@ -181,7 +182,7 @@ def build_inputs(calibration: Calibration, *, awb: str = "not used", awb_effect_
     Parameters
     ----------
     calibration : Calibration
-        From :func:`~ironriver.simulate.calibration.resolve_calibration`.
+        From :func:`~ironriver.supply_chain.calibration.resolve_calibration`.
     awb : {"not used", "spillover", "assumption"}
         Where the assault-weapons-ban effect comes from; ``"spillover"`` runs (or reads the cached) estimate
         and falls back to the named assumption when the module is missing.

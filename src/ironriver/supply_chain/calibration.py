@@ -130,7 +130,7 @@ class Calibration:
         The draws sit at the quantiles (i + ½)/D, so the prior is deterministic; it applies the 2010–2012
         estimate to every simulated year (flagged in ``source``).
         """
-        from ironriver.simulate.assumptions import cited
+        from ironriver.supply_chain.assumptions import cited
 
         figure = cited(LITERATURE_PRIOR_ID)
         quantiles = (np.arange(_PRIOR_DRAWS) + 0.5) / _PRIOR_DRAWS

@@ -13,7 +13,7 @@ combination with one seed, so every grid point is compared with the base replica
     "levers.universal_background_checks" = [false, true]
 
 :func:`dask_client` gives the back end: none (in-process), a LocalCluster of N worker processes, or a running
-scheduler at an address. Results do not depend on it. Imports within :mod:`ironriver.simulate`; ``distributed``
+scheduler at an address. Results do not depend on it. Imports within :mod:`ironriver.supply_chain`; ``distributed``
 lazily.
 """
 
@@ -32,9 +32,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ironriver.errors import IronRiverError
-from ironriver.simulate.result import SimulationResult
-from ironriver.simulate.run import DEFAULT_CHUNK, Progress, run_scenarios
-from ironriver.simulate.scenario import Scenario, ScenarioError, format_validation_error, parse_years, read_toml
+from ironriver.supply_chain.result import SimulationResult
+from ironriver.supply_chain.run import DEFAULT_CHUNK, Progress, run_scenarios
+from ironriver.supply_chain.scenario import Scenario, ScenarioError, format_validation_error, parse_years, read_toml
 
 __all__ = ["Grid", "SweepResult", "sweep", "dask_client"]
 
@@ -207,7 +207,7 @@ def sweep(grid: Grid | str | Path, *, replicates: int | None = None, seed: int |
     replicates, seed : int, optional
         Override the grid file's defaults.
     calibration, client, progress, chunk_size, inputs, years
-        As for :func:`~ironriver.simulate.run.run_scenarios`.
+        As for :func:`~ironriver.supply_chain.run.run_scenarios`.
     """
     if not isinstance(grid, Grid):
         grid = Grid.from_toml(grid)

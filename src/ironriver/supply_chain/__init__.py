@@ -1,4 +1,4 @@
-"""The simulate stage: the US→Mexico gun supply chain as a vectorised stochastic model, with policy levers.
+"""The supply-chain stage: the US→Mexico gun supply chain as a vectorised stochastic model, with policy levers.
 
 Guns are bought to be trafficked through three channels in five US source states, wait on the US side, cross
 at four corridors facing investigation and southbound inspection, and join Mexico's illicit stock, from which
@@ -16,32 +16,16 @@ is a cited literature figure or a named assumption (:mod:`.assumptions`). Runs g
 
 from __future__ import annotations
 
-import sys
-
-from ironriver.simulate.assumptions import ASSUMPTIONS, STRUCTURAL_ASSUMPTIONS, assumptions_table
-from ironriver.simulate.calibration import Calibration, resolve_calibration
-from ironriver.simulate.levers import LEVERS
-from ironriver.simulate.result import SimulationResult
-from ironriver.simulate.run import prepare_inputs, run_scenarios, simulate
-from ironriver.simulate.scenario import Scenario, ScenarioError
-from ironriver.simulate.sweep import Grid, sweep
+from ironriver.supply_chain.assumptions import ASSUMPTIONS, STRUCTURAL_ASSUMPTIONS, assumptions_table
+from ironriver.supply_chain.calibration import Calibration, resolve_calibration
+from ironriver.supply_chain.levers import LEVERS
+from ironriver.supply_chain.result import SimulationResult
+from ironriver.supply_chain.run import prepare_inputs, run_scenarios, simulate
+from ironriver.supply_chain.scenario import Scenario, ScenarioError
+from ironriver.supply_chain.sweep import Grid, sweep
 
 __all__ = [
     "Scenario", "ScenarioError", "simulate", "SimulationResult", "run_scenarios", "prepare_inputs", "Calibration",
     "resolve_calibration", "LEVERS", "ASSUMPTIONS", "STRUCTURAL_ASSUMPTIONS", "assumptions_table", "Grid", "sweep",
 ]
 
-
-class _CallableModule(type(sys.modules[__name__])):  # type: ignore[misc]
-    """Lets ``ironriver.simulate(...)`` work after ``import ironriver.simulate``.
-
-    ``ironriver`` re-exports the function :func:`simulate` lazily under the name of this package; once the
-    package is imported, Python binds ``ironriver.simulate`` to the module instead, so the module forwards calls
-    to the function.
-    """
-
-    def __call__(self, *args, **kwargs):
-        return simulate(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -16,7 +16,7 @@ quo and the named assumptions it pins::
 Validation is strict: an unknown lever or field, a value of the wrong type (``"yes"`` for true, ``"10"`` for
 10) or a value outside its range stops the run with one line naming the file, the field and the problem
 (:class:`ScenarioError`, an :class:`~ironriver.errors.IronRiverError`). Imports only within
-:mod:`ironriver.simulate`.
+:mod:`ironriver.supply_chain`.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from ironriver.errors import IronRiverError
-from ironriver.simulate.assumptions import ASSUMPTIONS
-from ironriver.simulate.chain import CORRIDORS
-from ironriver.simulate.levers import LEVERS, LEVERS_BY_NAME
+from ironriver.supply_chain.assumptions import ASSUMPTIONS
+from ironriver.supply_chain.chain import CORRIDORS
+from ironriver.supply_chain.levers import LEVERS, LEVERS_BY_NAME
 
 __all__ = ["Scenario", "Levers", "ScenarioError", "parse_years", "format_validation_error"]
 
@@ -47,7 +47,7 @@ _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Levers(BaseModel):
-    """The status quo and every lever a scenario can move (see :data:`~ironriver.simulate.levers.LEVERS`)."""
+    """The status quo and every lever a scenario can move (see :data:`~ironriver.supply_chain.levers.LEVERS`)."""
 
     model_config = _STRICT
 
