@@ -118,8 +118,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=50)
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("bench_serve: wrk is not installed (apt-get install wrk)")
+    if shutil.which("wrk") is None:  # `make bench` runs every benchmark: say why this one did not run
+        print("bench_serve: skipped, wrk is not installed (apt-get install wrk)")
+        return
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
