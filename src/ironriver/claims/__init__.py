@@ -69,7 +69,7 @@ def _spec_part(specification: Any) -> Any:
     return specification.model_dump_json()
 
 
-def claim_records(years: str | tuple[int, int] | None = None, *, seed: int = 0, scenario: str | Path | None = None,
+def claim_records(years: str | tuple[int, int] | None = None, seed: int = 0, *, scenario: str | Path | None = None,
                   specification: Any = None, use_cache: bool = True) -> list[dict[str, Any]]:
     """The claims tested against the chain's evidence for ``years`` (the ledger's window) and ``seed``.
 

@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
     @app.command("claims")
     def claims_command(
         years: Annotated[str | None, typer.Option("--years", help="the ledger's window A:B, e.g. 2005:2024")] = None,
-        scenario: Annotated[Path | None, typer.Option("--scenario", help="scenario TOML: policy levers applied first")] = None,
+        scenario: Annotated[Path | None, typer.Option("--scenario", help="scenario: a shipped name (`ironriver scenarios list`) or a TOML file; policy levers applied first")] = None,
         spec: Annotated[str | None, typer.Option("--spec", help="specification (shipped name or TOML path) the verdict is read under")] = None,
         seed: Annotated[int, typer.Option("--seed", help="seed of every random draw")] = 0,
         as_json: Annotated[bool, typer.Option("--json", help="print the claims as a JSON list on stdout")] = False,
@@ -59,7 +59,11 @@ def register(app: typer.Typer) -> None:
         from ironriver.claims import claim_records
         from ironriver.sovereignty.chain import parse_years
 
-        parse_years(years)  # a bad window fails here, before any work
+        parse_years(years)  # a bad window or scenario fails here, before any work
+        if scenario is not None:
+            from ironriver.data.shipped import resolve_shipped
+
+            scenario = resolve_shipped("scenarios", scenario)
         specification = None
         if spec is not None:
             from ironriver.sovereignty.specification import load_specification
