@@ -27,14 +27,14 @@ def declared() -> dict[str, set[str]]:
     from ironriver.estimate.priors import MODEL_ASSUMPTIONS, default_priors
     from ironriver.evidence import all_assumptions as evidence_assumptions
     from ironriver.sovereignty.transforms import ASSUMPTIONS as LEDGER
-    from ironriver.claims.rules import _RULES as CLAIM_RULES
+    from ironriver.essay.rules import _RULES as CLAIM_RULES
     from ironriver.supply_chain.assumptions import ASSUMPTIONS as SIMULATION
 
     return {"evidence": {a.name for a in evidence_assumptions()},
             "estimate": {p.name for p in default_priors()} | {"flow_innovations"} | {a.name for a in MODEL_ASSUMPTIONS},
             "supply_chain": {a.name for a in SIMULATION},
             "sovereignty": set(LEDGER),
-            "claims": set(CLAIM_RULES)}
+            "essay": set(CLAIM_RULES)}
 
 
 def test_the_registry_holds_every_stage_declaration_once() -> None:

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ironriver.claims import STATUSES, evaluate
-from ironriver.claims.inputs import from_assessment, verdict_evidence
-from ironriver.claims.rules import MASS_EXCLUDED, MASS_SUPPORTED, verdict_status
+from ironriver.essay import STATUSES, evaluate
+from ironriver.essay.inputs import from_assessment, verdict_evidence
+from ironriver.essay.rules import MASS_EXCLUDED, MASS_SUPPORTED, verdict_status
 
 ISSUE_IDS = ["asymmetry", "private_sales", "awb_plcaa", "single_shop", "straw_route", "flow_100k_200k",
              "lawsuit_2021", "fto_2025", "lawsuit_thrown_out_2025", "force_directive_2025", "pershing_1916",

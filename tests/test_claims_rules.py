@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ironriver.claims.inputs import ClaimInputs, VerdictEvidence
-from ironriver.claims.record import Dated, Figure, Finding, Says, combine
-from ironriver.claims.rules import (
+from ironriver.essay.inputs import ClaimInputs, VerdictEvidence
+from ironriver.essay.record import Dated, Figure, Finding, Says, combine
+from ironriver.essay.rules import (
     capability_ratio,
     period_masses,
     posterior_range,

@@ -85,7 +85,7 @@ def test_every_response_carries_a_strict_content_security_policy(client: TestCli
 
 
 def test_claims_endpoint_matches_the_cli_shape(client: TestClient) -> None:
-    from ironriver.claims import STATUSES, claim_ids
+    from ironriver.essay import STATUSES, claim_ids
 
     rows = client.get("/api/claims").json()
     assert [r["id"] for r in rows] == list(claim_ids())

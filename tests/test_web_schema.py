@@ -25,7 +25,7 @@ def test_schemathesis_all_checks_pass(tmp_path: Path) -> None:
     # fuzzed over the default window only; /api/assessment covers the years parameter.
     (tmp_path / "schemathesis.toml").write_text(
         '[[operations]]\ninclude-path = "/api/whatif"\nparameters = { "query.years" = "2000:2025" }\n')
-    from ironriver.claims import claim_records
+    from ironriver.essay import claim_records
 
     claim_records(None, 0)  # /api/claims reads the claims' disk cache, as a server after `ironriver claims` does
     with running_server(bundle=run_models(0)) as base:

@@ -32,7 +32,7 @@ _EXPORTS = {
     "simulate": "ironriver.supply_chain",
     "ledger": "ironriver.sovereignty",
     "assess": "ironriver.sovereignty",
-    "claims": "ironriver.claims",
+    "claims": "ironriver.essay",
 }
 
 __all__ = sorted(_EXPORTS)

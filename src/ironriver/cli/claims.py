@@ -25,7 +25,7 @@ def _wrap(label: str, text: str, indent: int = 2) -> list[str]:
 
 def record_view(records: list[dict[str, Any]]) -> str:
     """The claims as a record view: one block per claim, every line at most :data:`WIDTH` characters."""
-    from ironriver.claims import STATUSES
+    from ironriver.essay import STATUSES
 
     counts = {status: n for status in STATUSES if (n := sum(r["status"] == status for r in records))}
     lines = textwrap.wrap(f"The essay's {len(records)} claims, checked: "
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         no_cache: Annotated[bool, typer.Option("--no-cache", help="re-evaluate even if a cached result exists")] = False,
     ) -> None:
         """The essay's claims tested against the evidence: status, why, rule, evidence with lineage."""
-        from ironriver.claims import claim_records
+        from ironriver.essay import claim_records
         from ironriver.sovereignty.chain import parse_years
 
         parse_years(years)  # a bad window or scenario fails here, before any work

@@ -1,6 +1,6 @@
 """The report's "The essay's claims, checked" section: one row per claim, placed right after the verdict.
 
-:func:`claims_block` evaluates the claims (:mod:`ironriver.claims`) on the assessment the report is built
+:func:`claims_block` evaluates the claims (:mod:`ironriver.essay`) on the assessment the report is built
 from, so the section reads the same posterior, ledger and verdict as the rest of the page;
 :func:`claims_section` draws it as HTML: the claim, its status, why, the evidence with each item's lineage as a
 tooltip and in the text, the rule, and what would change the status.
@@ -19,8 +19,8 @@ STATUS_COLOURS = {"supported": "#1b7837", "partly supported": "#7f6d00", "overst
 
 def claims_block(assessment: Any) -> dict[str, Any]:
     """The claims as the report's data: ``{"available", "rows", "note"}``."""
-    from ironriver.claims import evaluate
-    from ironriver.claims.inputs import from_assessment
+    from ironriver.essay import evaluate
+    from ironriver.essay.inputs import from_assessment
 
     try:
         rows = evaluate(from_assessment(assessment))

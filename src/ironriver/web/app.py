@@ -357,7 +357,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/api/claims", response_model=list[schemas.Claim], responses=schemas.doc(304, 403, 503),
              summary="The essay's claims tested against the evidence (as ironriver claims --json)")
     async def claims(request: Request, seed: int = seed_query) -> Response:
-        from ironriver.claims import claim_records
+        from ironriver.essay import claim_records
 
         if seed != DEFAULT_SEED and not settings.allow_seeds:
             raise NotAllowed(f"this server runs seed {DEFAULT_SEED} only (start it with --allow-seeds for others)")

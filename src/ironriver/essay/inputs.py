@@ -3,7 +3,7 @@
 :class:`ClaimInputs` holds the iron-river posterior draws (model output), the Correlates of War capability
 table (dataset ``cow_nmc``), the literature and the timeline (cited tables), and the verdict with its
 specification robustness (model output of the sovereignty stage). Every evaluator in
-:mod:`~ironriver.claims.rules` reads only this bundle, so a test can build one by hand and a what-if (a halved
+:mod:`~ironriver.essay.rules` reads only this bundle, so a test can build one by hand and a what-if (a halved
 flow, another specification) is a changed bundle. :func:`gather` fills it from :func:`ironriver.assess`, whose
 model runs are cached in ``$IRONRIVER_HOME``, so a warm run costs the ledger and a few aggregations.
 """

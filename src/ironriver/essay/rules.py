@@ -5,11 +5,11 @@
 * :func:`capability_ratio` — "far fewer resources" as the ratio of the Correlates of War composite capability
   (CINC) of the stronger state to the weaker's, against a stated threshold read at both ends of its range.
 * :func:`record` — matter-of-record parts looked up in the timeline and the literature
-  (:mod:`~ironriver.claims.record`), combined by one rule.
+  (:mod:`~ironriver.essay.record`), combined by one rule.
 * :func:`verdict_robustness` — the verdict with its specification robustness, not only P.
 
 Every evaluator returns an :class:`Outcome`. The thresholds are module constants named in the rule text that
-:mod:`~ironriver.claims.table` shows beside each claim; none of the statuses is typed in.
+:mod:`~ironriver.essay.table` shows beside each claim; none of the statuses is typed in.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from ironriver.assumptions import Assumption, register
-from ironriver.claims.inputs import ClaimInputs
-from ironriver.claims.record import combine
+from ironriver.essay.inputs import ClaimInputs
+from ironriver.essay.record import combine
 
 __all__ = ["Outcome", "STATUSES", "posterior_range", "capability_ratio", "record", "verdict_robustness",
            "MASS_SUPPORTED", "MASS_EXCLUDED", "FAR_FEWER_RATIO", "ROBUST_P", "ROBUST_SHARE", "EVALUATORS"]
@@ -35,10 +35,10 @@ def _rule(name: str, value: float, unit: str, why: str, low: float | None = None
     """A number a claim's rule needs that no publication fixes: fixed at ``value``, or read at both ends of
     ``low``–``high``."""
     return Assumption(name, value, value if low is None else low, value if high is None else high, unit,
-                      "assumption", why, used_by="claims")
+                      "assumption", why, used_by="essay")
 
 
-_RULES = {a.name: a for a in register("claims", (
+_RULES = {a.name: a for a in register("essay", (
     _rule("claim_range_mass_supported", 0.5, "share of posterior mass",
           "a claimed range is supported where at least half the posterior lies inside it in every period"),
     _rule("claim_range_mass_excluded", 0.05, "share of posterior mass",
@@ -214,7 +214,7 @@ def capability_ratio(inputs: ClaimInputs, *, stronger: str, weaker: str, since: 
 
 
 def record(inputs: ClaimInputs, *, parts: Sequence[Any]) -> Outcome:
-    """Look each part up in the record and combine the findings (:data:`~ironriver.claims.record.COMBINE_RULE`)."""
+    """Look each part up in the record and combine the findings (:data:`~ironriver.essay.record.COMBINE_RULE`)."""
     findings = [p.check(inputs) for p in parts]
     status = combine(findings)
     evidence = tuple({**item, "part": f.part, "finding": f.finding} for f in findings for item in f.evidence)

@@ -6,7 +6,7 @@ record says otherwise), ``qualified`` (the record says a narrower thing) or ``ab
 silent: missing, not false). Each finding carries the evidence it read, with its lineage (the timeline event or
 literature row, its source and, for figures, the source's grade). :func:`combine` turns the findings into one
 status by a single rule shared by every matter-of-record claim. Nothing here knows which claim it serves: the
-parts are declared in :mod:`~ironriver.claims.table`.
+parts are declared in :mod:`~ironriver.essay.table`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ironriver.claims.inputs import ClaimInputs
+from ironriver.essay.inputs import ClaimInputs
 
 __all__ = ["Finding", "Dated", "Says", "Figure", "Computed", "combine", "FINDINGS", "COMBINE_RULE",
            "timeline_lineage", "literature_lineage"]

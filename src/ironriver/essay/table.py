@@ -2,7 +2,7 @@
 
 ironriver was built to test a realist essay (2025) arguing that the US–Mexico border threatens Mexico's
 sovereignty more than the United States'. The essay is not quoted here; :data:`CLAIMS` paraphrases each claim
-under a stable id, states the rule in words, names the evaluator (:data:`~ironriver.claims.rules.EVALUATORS`)
+under a stable id, states the rule in words, names the evaluator (:data:`~ironriver.essay.rules.EVALUATORS`)
 with its parameters — for matter-of-record claims the parts looked up in the timeline and literature — and says
 what would change the status. One row per claim; adding a claim is adding a row.
 """
@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ironriver.claims.inputs import ClaimInputs
-from ironriver.claims.record import COMBINE_RULE, Computed, Dated, Figure, Says
-from ironriver.claims.rules import (
+from ironriver.essay.inputs import ClaimInputs
+from ironriver.essay.record import COMBINE_RULE, Computed, Dated, Figure, Says
+from ironriver.essay.rules import (
     FAR_FEWER_RATIO,
     MASS_EXCLUDED,
     MASS_SUPPORTED,
@@ -94,7 +94,7 @@ def _value_is(claimed: float):  # noqa: ANN202 - returns a check
 
 def _flow_every_period(inputs: ClaimInputs) -> tuple[str, tuple[dict[str, Any], ...]]:
     """Guns are carried south: the posterior mean flow's 5% quantile is above zero in every headline period."""
-    from ironriver.claims.rules import headline_periods, period_masses
+    from ironriver.essay.rules import headline_periods, period_masses
 
     if inputs.flow_draws is None:
         return "absent", ()

@@ -1,10 +1,10 @@
-"""The claims stage: the essay's claims, each tested against the evidence the rest of the chain produced.
+"""The essay stage (folder `essay/`, function ``ironriver.claims``): the essay's claims, each tested against the evidence the rest of the chain produced.
 
 This stage sits after ``sovereignty`` and before ``report``, ``cli`` and ``web``: it reads the iron-river
 posterior, the Correlates of War table, the literature and timeline, and the verdict with its specification
-robustness (:mod:`~ironriver.claims.inputs`), applies the rule written beside each claim
-(:mod:`~ironriver.claims.table`, evaluated by :mod:`~ironriver.claims.rules` and
-:mod:`~ironriver.claims.record`) and returns one record per claim: ``id``, ``claim``, ``status``, ``why``,
+robustness (:mod:`~ironriver.essay.inputs`), applies the rule written beside each claim
+(:mod:`~ironriver.essay.table`, evaluated by :mod:`~ironriver.essay.rules` and
+:mod:`~ironriver.essay.record`) and returns one record per claim: ``id``, ``claim``, ``status``, ``why``,
 ``rule``, ``basis``, ``evidence`` (each item with its ``lineage``) and ``would_change``. :func:`claims` gives a
 DataFrame, :func:`claim_records` the JSON-ready list (cached in ``$IRONRIVER_HOME`` keyed by the store, the
 package's code and tables, and the arguments, so a warm run takes a moment).
@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ironriver.claims.inputs import ClaimInputs, VerdictEvidence, gather
-from ironriver.claims.rules import EVALUATORS, STATUSES, Outcome
-from ironriver.claims.table import CLAIMS, Claim, claim_ids
+from ironriver.essay.inputs import ClaimInputs, VerdictEvidence, gather
+from ironriver.essay.rules import EVALUATORS, STATUSES, Outcome
+from ironriver.essay.table import CLAIMS, Claim, claim_ids
 from ironriver.files import atomic_write
 
 __all__ = ["claims", "claim_records", "evaluate", "evaluate_claim", "CLAIMS", "Claim", "STATUSES", "ClaimInputs",
@@ -123,17 +122,3 @@ def claims(years: str | tuple[int, int] | None = None, *, seed: int = 0, scenari
     """
     return pd.DataFrame(claim_records(years, seed=seed, scenario=scenario, specification=specification),
                         columns=list(FIELDS))
-
-
-class _CallableModule(type(sys.modules[__name__])):  # type: ignore[misc]
-    """Lets ``ironriver.claims(...)`` work after ``import ironriver.claims``.
-
-    The stage folder and the notebook function share the name ``claims``; once the folder is imported Python
-    binds ``ironriver.claims`` to it, so the module forwards calls to :func:`claims`.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
-        return claims(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
