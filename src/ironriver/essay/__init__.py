@@ -87,10 +87,10 @@ def claim_records(years: str | tuple[int, int] | None = None, seed: int = 0, *, 
     """
     from ironriver.store.build import home
 
-    if scenario is not None and not Path(scenario).is_file():
-        from ironriver.errors import IronRiverError
+    if scenario is not None:  # a shipped name ("ubc") or a path; unknown ones fail in one line
+        from ironriver.data.shipped import resolve_shipped
 
-        raise IronRiverError(f"scenario file {scenario} does not exist")
+        scenario = resolve_shipped("scenarios", scenario)
     from ironriver.sovereignty.chain import parse_years
 
     key_parts = (parse_years(years), seed,
