@@ -20,7 +20,7 @@ from ironriver.cli import _common, app
 README = Path(__file__).parents[1] / "README.md"
 
 SLOW = {  # a model fit, the whole chain or a server: minutes, or never returns
-    "assess", "estimate --years", "estimate --predict-traces", "spillover", "serve",
+    "assess", "claims", "estimate --years", "estimate --predict-traces", "spillover", "serve",
 }
 FEWER = {"--replicates": "40", "-n": "40"}  # replicates in the test; sweeps run in-process (no --workers)
 
