@@ -253,7 +253,7 @@ EXTRA_CAVEATS = {
         "summed.\n  Blank `data_value` cells (withheld for low data quality, or suppressed under 10) are missing "
         "(NA), never zero.\n"
         "- `NY` in VSRR is New York State **excluding** New York City (`YC`); both are kept as separate "
-        "jurisdictions and\n  never added into a US figure. National totals are the `US` row as published by "
+        "jurisdictions\n  (their sum is New York State; in 2024 YC alone exceeds NY, so NY cannot include it). National totals are the `US` row as published by "
         "NCHS, never a sum of\n  jurisdictions (Louisiana and Pennsylvania are absent from this extract and many "
         "cells are withheld).\n"
         "- Years 2024 onward are flagged `provisional` (NCHS will revise them); 2026 holds January only.\n"

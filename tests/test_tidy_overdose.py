@@ -67,6 +67,8 @@ def test_new_york_city_is_separate_from_new_york_state() -> None:
     assert annual.loc[("NY", 2022), "jurisdiction_name"] == "New York (excluding New York City)"
     assert annual.loc[("YC", 2022), "jurisdiction_kind"] == "city"
     assert pd.isna(annual.loc[("NY", 2016), "population"])  # the NCHS population of NY includes NYC
+    # NY cannot include NYC: the city alone exceeds it in 2024
+    assert annual.loc[("YC", 2024), "deaths"] > annual.loc[("NY", 2024), "deaths"]
 
 
 def test_border_state_values_from_the_provenance() -> None:

@@ -3,7 +3,8 @@
 Four products, each with its own defects handled here (descr ``us_overdose_deaths_cdc``, caveats). The NCHS
 VSRR extract gives **12-month-ending** sums, so only the December value is a calendar year and months are never
 added; blank cells (withheld for low data quality, or suppressed under 10) are missing, never zero; Louisiana
-and Pennsylvania are absent from the extract; ``NY`` is New York State *without* New York City (``YC``). A
+and Pennsylvania are absent from the extract; ``NY`` is New York State *without* New York City (``YC``: in 2024
+YC's 1,619 deaths exceed NY's 1,555, so NY cannot include them; NY + YC is New York State). A
 national figure is therefore always NCHS's own ``US`` row, never a sum of jurisdictions. Years from
 :data:`FIRST_PROVISIONAL_YEAR` on are provisional. The CDC WONDER state × month exports omit suppressed cells
 (1–9 deaths), so their sums undercount — badly before :data:`WONDER_COMPLETE_FROM` — and are flagged.
