@@ -82,6 +82,9 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
         console.print(river)
     else:
         console.print("[yellow]The iron-river series is not available in this run.[/yellow]")
+    if assessment.contest is not None:
+        console.print(Panel(f"{assessment.contest.robustness(year)}\n{assessment.contest.flip(year).sentence()}",
+                            title="what would change the verdict", border_style="blue"))
     for note in dict.fromkeys(assessment.missing):
         console.print(f"[yellow]not included:[/yellow] {note}")
     console.print(f"report: {out}  ({seconds:.1f} s{', model outputs from cache' if assessment.cache_hit else ''})")
@@ -98,6 +101,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print the ledger and verdict as JSON on stdout")] = False,
         out: Annotated[Path, typer.Option("--out", help="where to write the HTML report")] = Path("ironriver-report.html"),
         no_cache: Annotated[bool, typer.Option("--no-cache", help="re-run the models even if cached")] = False,
+        spec: Annotated[str | None, typer.Option("--spec", help="specification: a shipped name (neutral, essay, "
+                                                  "border_realist, equal_concepts, equal_kinds) or a TOML file")] = None,
     ) -> None:
         """Run the chain (store → estimate → spillover → simulate → ledger), print the verdict, write the report."""
         from ironriver.sovereignty.chain import STEPS, assess, parse_years
@@ -105,6 +110,10 @@ def register(app: typer.Typer) -> None:
         started = time.perf_counter()
         window = parse_years(years)
         out = _check_out(out)
+        from ironriver.sovereignty.specification import check_names, load_specification, specification_file
+
+        specification = check_names(load_specification(spec))   # a bad file stops here: one line, exit 2
+        spec_file = specification_file(spec)
         if scenario is not None and not Path(scenario).is_file():
             raise IronRiverError(f"scenario file {scenario} does not exist")
 
@@ -117,7 +126,8 @@ def register(app: typer.Typer) -> None:
                 following = steps[done] if done < len(steps) else "done"
                 progress.update(task, completed=done, description=following)
 
-            assessment = assess(window, scenario=scenario, seed=seed, use_cache=not no_cache, progress=advance)
+            assessment = assess(window, scenario=scenario, seed=seed, use_cache=not no_cache, progress=advance,
+                                specification=specification, specification_file=spec_file)
             from ironriver.report import build_model, write_report
 
             write_report(build_model(assessment), out)
