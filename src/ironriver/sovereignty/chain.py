@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ironriver.data.shipped import resolve_shipped
 from ironriver.errors import IronRiverError, OutOfRangeError, UnknownNameError
 from ironriver.files import atomic_write
 from ironriver.sovereignty.catalogue import concepts
@@ -452,7 +453,7 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
         A scenario file that does not exist or does not parse.
     """
     window = parse_years(years)
-    scenario_path = Path(scenario) if scenario is not None else None
+    scenario_path = resolve_shipped("scenarios", scenario) if scenario is not None else None
     scenario_bytes, levers = None, None
     if scenario_path is not None:
         levers = load_scenario(scenario_path)
