@@ -63,6 +63,10 @@ def test_report_opens_offline_with_every_chart_drawn(report: tuple[Path, dict]) 
             marks = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(
                 p => p.querySelectorAll('.trace, .sankey-node, .hm, .heatmaplayer image').length)""")
             assert all(count > 0 for count in marks), marks
+            changes = page.locator("#what-would-change")       # what would change the verdict: drawn
+            assert changes.count() == 1 and changes.locator(".js-plotly-plot .main-svg").count() >= 2
+            assert changes.locator("ul.flips li").count() == len(model["verdict_analysis"]["flip"])
+            assert changes.locator("ul.flips li").first.inner_text() == model["verdict_analysis"]["flip"][0]["change"]
             verdict = page.locator("#verdict .headline").inner_text()
             assert verdict == model["verdict"]["sentence"]
             data = page.evaluate("() => JSON.parse(document.getElementById('ironriver-data').textContent)")

@@ -87,6 +87,9 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
         print_table(river)
     else:
         console.print("[yellow]The iron-river series is not available in this run.[/yellow]")
+    if assessment.contest is not None:
+        console.print(Panel(f"{assessment.contest.robustness(year)}\n{assessment.contest.flip(year).sentence()}",
+                            title="what would change the verdict", border_style="blue"))
     for note in dict.fromkeys(assessment.missing):
         console.print(f"[yellow]not included:[/yellow] {note}")
     console.print(f"report: {out}  ({seconds:.1f} s{', model outputs from cache' if assessment.cache_hit else ''})")
@@ -104,6 +107,8 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path | None, typer.Option("--out", help="where to write the HTML report (default "
                                                         "ironriver-report.html; with --json, only if given)")] = None,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="re-run the models even if cached")] = False,
+        spec: Annotated[str | None, typer.Option("--spec", help="specification: a shipped name (neutral, essay, "
+                                                  "border_realist, equal_concepts, equal_kinds) or a TOML file")] = None,
     ) -> None:
         """Run the chain (store → estimate → spillover → simulate → ledger), print the verdict, write the report."""
         from ironriver.sovereignty.chain import STEPS, assess, parse_years
@@ -115,6 +120,10 @@ def register(app: typer.Typer) -> None:
         out = _check_out(out) if out is not None else None
         if scenario is not None:
             scenario = resolve_shipped("scenarios", scenario)
+        from ironriver.sovereignty.specification import check_names, load_specification, specification_file
+
+        specification = check_names(load_specification(spec))   # a bad file stops here: one line, exit 2
+        spec_file = specification_file(spec)
 
         steps = (*STEPS, "report")
         with Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -125,7 +134,8 @@ def register(app: typer.Typer) -> None:
                 following = steps[done] if done < len(steps) else "done"
                 progress.update(task, completed=done, description=following)
 
-            assessment = assess(window, scenario=scenario, seed=seed, use_cache=not no_cache, progress=advance)
+            assessment = assess(window, scenario=scenario, seed=seed, use_cache=not no_cache, progress=advance,
+                                specification=specification, specification_file=spec_file)
             from ironriver.report import build_model, write_report
 
             if out is not None:

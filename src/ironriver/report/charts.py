@@ -332,4 +332,7 @@ def all_charts(model: dict[str, Any]) -> dict[str, go.Figure | dict[str, Any] | 
     charts.update({"iron-river": iron_river_chart(model), "spillover": event_study_chart(model),
                    "sankey": sankey_chart(model), "map-us": us_map(model), "map-mx": mx_map(model),
                    "timeline": timeline_chart(model)})
+    from ironriver.report.verdict_analysis import perspectives_chart, sensitivity_chart
+
+    charts.update({"perspectives": perspectives_chart(model), "sensitivity": sensitivity_chart(model)})
     return charts

@@ -361,6 +361,10 @@ def build_model(assessment: Assessment) -> dict[str, Any]:
         "not_included": list(dict.fromkeys(assessment.missing)),
         "claims": claims_block(assessment),
     }
+    if getattr(assessment, "contest", None) is not None:
+        from ironriver.report.verdict_analysis import verdict_analysis_model
+
+        model["verdict_analysis"] = verdict_analysis_model(assessment.contest)
     model["appendix"] = _appendix(assessment, model)
     return model
 

@@ -228,6 +228,9 @@ def _unavailable(model: dict[str, Any], key: str) -> str:
     return f'<p class="missing">Not included in this run: {_e(note or "model not available")}.</p>'
 
 
+from ironriver.report.verdict_analysis import verdict_analysis_section  # noqa: E402
+
+
 def render(model: dict[str, Any]) -> str:
     """The report as one HTML string (raises :class:`~ironriver.report.lineage.LineageError` if a number
     in ``model`` has no lineage)."""
@@ -249,7 +252,7 @@ def render(model: dict[str, Any]) -> str:
         f"{_e(meta['generated'])}. Hover any number or chart mark to see where it came from.</p>",
         '<nav><a href="#verdict">verdict</a><a href="#claims">claims</a><a href="#ledger">ledger</a><a href="#indicators">indicators</a>'
         '<a href="#iron-river">iron river</a><a href="#spillover">spillover</a><a href="#supply-chain">supply chain</a>'
-        '<a href="#maps">maps</a><a href="#timeline">timeline</a><a href="#assumptions">assumptions</a>'
+        '<a href="#maps">maps</a><a href="#timeline">timeline</a><a href="#what-would-change">what would change it</a><a href="#assumptions">assumptions</a>'
         '<a href="#appendix">data and citations</a></nav>',
         _verdict_section(model), _missing_section(model), chart("verdict"), claims_section(model),
         _section("ledger", "The ledger",
@@ -279,6 +282,7 @@ def render(model: dict[str, Any]) -> str:
                  chart("map-us") + chart("map-mx")),
         _section("timeline", "The record", "Wars, incursions, laws, rulings, designations and directives, "
                  "each tagged with the kind of sovereignty it bears on.", chart("timeline")),
+        verdict_analysis_section(model, chart("perspectives") + chart("sensitivity")),
         _section("assumptions", "Assumptions", "Numbers no dataset supplies. Each is sampled over its range, "
                  "so every interval above includes this uncertainty.", _assumption_table(model)),
         _section("appendix", "Data and citations", "Every dataset in the package and every cited figure the "

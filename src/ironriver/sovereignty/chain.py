@@ -43,7 +43,7 @@ YEAR_SPAN = (1998, 2025)
 """Years the ledger can cover: from the first Mexican firearm-homicide series (1998) to the latest data."""
 DEFAULT_YEARS = (2000, 2025)
 """The default window: from the first full year of US border data (FY2000) to the latest data."""
-STEPS = ("store", "iron-river estimate", "spillover", "simulate baseline", "ledger")
+STEPS = ("store", "iron-river estimate", "spillover", "simulate baseline", "ledger", "what would change it")
 """The chain's steps, in order (the CLI adds "report")."""
 CACHE_VERSION = "1"
 SIMULATION_REPLICATES = 200
@@ -91,6 +91,9 @@ class Assessment:
     missing: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     cache_hit: bool = False
+    contest: Any = None
+    """The contestable verdict (:class:`~ironriver.sovereignty.contest.Contest`): perspectives, specification
+    uncertainty, Sobol indices and flips; None if not computed."""
 
     def to_json_dict(self) -> dict[str, Any]:
         """The ledger and the verdict as plain JSON-ready data (what ``--json`` prints)."""
@@ -106,6 +109,7 @@ class Assessment:
             "concepts": concept_records(),
             "indicators": indicator_records(self.ledger),
             "not_included": list(dict.fromkeys(self.missing)),
+            **(self.contest.to_json_dict() if self.contest is not None else {}),
         }
 
 
@@ -415,7 +419,8 @@ def _attempt(label: str, action: Callable[[], Any], missing: list[str]) -> Any:
 
 def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path | None = None, seed: int = 0,
            n_draws: int = DEFAULT_DRAWS, n_weightings: int = DEFAULT_WEIGHTINGS, use_cache: bool = True,
-           parallel: bool = True, progress: Progress | None = None) -> Assessment:
+           parallel: bool = True, progress: Progress | None = None, specification: Any = None,
+           specification_file: str | None = None, contest: bool = True) -> Assessment:
     """Run the whole chain and return the assessment.
 
     Parameters
@@ -434,6 +439,11 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
         Run the spillover estimate in a second process while the iron river is fitted (on ≥ 2 cores).
     progress : callable, optional
         ``progress(step, done, total)`` after each step of :data:`STEPS`.
+    specification : Specification, optional
+        How the indicators are aggregated (:mod:`~ironriver.sovereignty.specification`); default the shipped
+        neutral one, which is the ledger's own rule. ``specification_file`` names it in the output.
+    contest : bool
+        Also compute what would change the verdict (perspectives, specification uncertainty, Sobol, flips).
 
     Raises
     ------
@@ -527,12 +537,29 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
     year_array = np.arange(window[0], window[1] + 1)
     draws = build_indicator_draws(inputs, None, year_array, n_draws=n_draws, seed=seed)
     _note_missing(draws, missing)
-    ledger = score(draws, n_weightings=n_weightings, seed=seed, missing=missing)
+    from ironriver.sovereignty.contest import contest_of, ledger_under
+    from ironriver.sovereignty.specification import load_specification, shipped_specifications
+
+    spec = specification if specification is not None else load_specification()
+    spec_file = specification_file or (f"specs/{spec.name}.toml" if spec.name in shipped_specifications()
+                                       else f"specification {spec.name}")
+    if spec == load_specification():
+        ledger = score(draws, n_weightings=n_weightings, seed=seed, missing=missing)
+    else:
+        chosen = draws
+        if spec.decay.spillover_half_life_years is not None:
+            chosen = build_indicator_draws(inputs, None, year_array, n_draws=n_draws, seed=seed,
+                                           half_life_years=spec.decay.spillover_half_life_years)
+        ledger = ledger_under(chosen, spec, seed=seed, n_weightings=n_weightings, missing=missing)
     result = verdict(ledger)
     step(4, STEPS[4], started)
+    started = time.perf_counter()
+    analysis = (contest_of(draws, inputs, spec, seed=seed, specification_file=spec_file, use_cache=use_cache)
+                if contest else None)
+    step(5, STEPS[5], started)
     return Assessment(window, seed, str(scenario_path) if scenario_path else None, ledger, result, inputs,
                       iron_river, spill, models.get("simulation"), missing, timings,
-                      cache_hit=all(from_cache))
+                      cache_hit=all(from_cache), contest=analysis)
 
 
 def _note_missing(draws: Any, missing: list[str]) -> None:
