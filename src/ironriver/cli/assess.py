@@ -98,6 +98,9 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print the ledger and verdict as JSON on stdout")] = False,
         out: Annotated[Path, typer.Option("--out", help="where to write the HTML report")] = Path("ironriver-report.html"),
         no_cache: Annotated[bool, typer.Option("--no-cache", help="re-run the models even if cached")] = False,
+        allow_missing: Annotated[bool, typer.Option(
+            "--allow-missing", help="build the ledger without a model that failed (named in the output) "
+                                    "instead of stopping with exit status 3")] = False,
     ) -> None:
         """Run the chain (store → estimate → spillover → simulate → ledger), print the verdict, write the report."""
         from ironriver.sovereignty.chain import STEPS, assess, parse_years
@@ -117,12 +120,17 @@ def register(app: typer.Typer) -> None:
                 following = steps[done] if done < len(steps) else "done"
                 progress.update(task, completed=done, description=following)
 
-            assessment = assess(window, scenario=scenario, seed=seed, use_cache=not no_cache, progress=advance)
+            assessment = assess(window, scenario=scenario, seed=seed, use_cache=not no_cache, progress=advance,
+                                allow_missing=allow_missing)
             from ironriver.report import build_model, write_report
 
             write_report(build_model(assessment), out)
             progress.update(task, completed=len(steps), description="done")
         seconds = time.perf_counter() - started
+        if allow_missing and assessment.missing:
+            # asked to go on without them: still say loudly, on stderr, what the ledger lacks
+            for note in dict.fromkeys(assessment.missing):
+                errors.print(f"[bold red]warning: not included:[/bold red] {note}")
         if as_json:
             typer.echo(json.dumps({**assessment.to_json_dict(), "report": str(out)}, ensure_ascii=False,
                                   allow_nan=False))
