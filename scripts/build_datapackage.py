@@ -21,7 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data"
+ARGUMENTS = [a for a in sys.argv[1:] if not a.startswith("--")]
+SHARED = Path(ARGUMENTS[0]) if ARGUMENTS else ROOT.parent / "shared" / "data"
+TABLES_ONLY = "--tables" in sys.argv
+"""``--tables``: refresh only the checksums and schemas of the hand-kept tables (after editing the literature)."""
 PACKAGE = ROOT / "src" / "ironriver" / "data"
 GZIP_ABOVE_BYTES = 100_000
 
@@ -164,6 +167,43 @@ DATASETS: dict[str, dict] = {
         files={"us_states_from_us_atlas.geojson": {"tabular": False}, "mx_states_from_estatal.geojson": {"tabular": False}},
         left_out={"*.topojson": "the GeoJSON conversions (kept) carry the same state layers; counties are not used"},
     ),
+    "cbp_drug_seizures_fy2023_fy2026": dict(
+        title="CBP drug seizures FY2023–FY2026 (Oct 2025–Apr 2026) and Air and Marine Operations seizures FY2019–FY2026",
+        publisher="US Customs and Border Protection; compiled by Cheeku1820 and N. Timbs",
+        unit_of_analysis="fiscal month × component × area (AMO: branch) × drug", temporal_coverage="FY2019/FY2026",
+        unit="pounds seized; seizure events",
+        source_repository="Cheeku1820/neo4j-docker-demo; ntimbs/CNX_Mapping_Project",
+        files={"nationwide-drugs-fy23-fy26-apr.csv": {}, "amo-drug-seizures-fy19-fy22.csv": {},
+               "amo-drug-seizures-fy23-fy26-dec.csv": {}},
+        left_out={"nationwide-drugs-fy23-fy26-dec.csv": "an older release; the Apr 2026 file kept gives identical "
+                  "FY2023–FY2025 totals"},
+    ),
+    "us_overdose_deaths_cdc": dict(
+        title="US drug overdose deaths (CDC/NCHS): synthetic opioids (T40.4) by state and month, all drugs by state "
+              "and year, national rates by drug type",
+        publisher="National Center for Health Statistics (NCHS), CDC; CDC WONDER; compiled by Data-Science-Link, "
+                  "J. Pan and UCB Stat 159 group 9",
+        unit_of_analysis="US state (or New York City, or the nation) × month or year",
+        temporal_coverage="1999-01/2026-01",
+        unit="deaths; deaths per 100,000 residents",
+        source_repository="Data-Science-Link/fentanyl-awareness; johnpannyc/data-608-final-project-; "
+                          "UCB-stat-159-f25/final-group09",
+        files={"cdc_api_provisional_overdose_counts.csv": {"unit": "deaths (12 months ending the month)"},
+               "Multiple_Cause_of_Death_1999_2020_MANUAL_DOWNLOAD.csv": {"unit": "deaths"},
+               "Multiple_Cause_of_Death_2018_2023_Single_Race_MANUAL_DOWNLOAD.csv": {"unit": "deaths"},
+               "Provisional_Mortality_Statistics_2018_through_Last_Week_MANUAL_DOWNLOAD.csv": {"unit": "deaths"},
+               "NCHS_-_Drug_Poisoning_Mortality_by_State__United_States.csv": {"unit": "deaths"},
+               "CDC_drug_overdose_deaths_raw_data.csv": {"unit": "deaths per 100,000 residents"}},
+    ),
+    "tx_border_crime_dps_2017_2023": dict(
+        title="Texas DPS Border Report: NIBRS offenses by law-enforcement agency in 14 border counties",
+        publisher="Texas Department of Public Safety (Texas UCR program); compiled by ghgeist",
+        unit_of_analysis="law-enforcement agency × year", temporal_coverage="2017/2023",
+        unit="offenses known to police", files={"stg_texas_border_report.csv": {}},
+        left_out={"texas_border_report_2017.xlsx … texas_border_report_2023.xlsx": "the kept CSV is their 'By Agency' "
+                  "sheets stacked (thousands separators removed, dates ISO; no other change); the 'By Month' and "
+                  "'By Crime Statistics' sheets are not used, and reading .xlsx would add a dependency"},
+    ),
 }
 
 FIELD_UNITS = {  # field-name pattern -> unit, for fields whose unit differs from the dataset's
@@ -175,16 +215,68 @@ FIELD_UNITS = {  # field-name pattern -> unit, for fields whose unit differs fro
     r"(?i)rate": "per 100,000 residents a year",
     r"(?i)milex": "thousand current US$", r"(?i)milper": "thousand personnel", r"(?i)^cinc$": "share of world capabilities",
     r"(?i)lbs": "pounds",
+    r"(?i)^percent": "percent", r"^months_reported$": "months",
+    r"(?i)^(footnote|footnote_symbol|indicator|period|notes|flag|unit|panel|stub_name|stub_label|age|sex|"
+    r"age group|race and hispanic origin|multiple cause of death|state crude rate in range)$": "label",
 }
 
 # Caveats from shared/reference/data-audit.md for datasets whose PROVENANCE.md has no caveats section.
 EXTRA_CAVEATS = {
+    "cbp_drug_seizures_fy2023_fy2026": (
+        "\n## How ironriver tidies these files (added by ironriver)\n"
+        "- `cbp_drug_seizures_2023_2026` (OFO and USBP) marks FY2026 `partial_year` (Oct 2025–Apr 2026) and flags the\n"
+        "  Seattle FY2023-Feb cocaine row `outlier`, as the FY2019–FY2023 table does.\n"
+        "- `amo_drug_seizures` is a separate table (FY2026 = Oct–Dec, `partial_year`); it is never added to OFO/USBP.\n"
+        "- One fentanyl series FY2019–FY2026: FY2019–FY2022 from `cbp_drug_seizures`, FY2023 on from this release\n"
+        "  (`store.tidy.cbp.drug_seizure_series`); the two releases agree on FY2023 within 1 lb per drug, and the\n"
+        "  newer one wins because CBP revises recent months.\n"
+    ),
+    "tx_border_crime_dps_2017_2023": (
+        "\n## How ironriver tidies this file (added by ironriver)\n"
+        "- `tx_border_crime` is agency × year × offense with `months_reported` and `full_year` (12 months).\n"
+        "  `store.tidy.tx_border_crime.balanced_panel(table, first, last)` keeps only agencies reporting all 12\n"
+        "  months of every year compared: 2 agencies for 2017–2023, 37 for 2021–2023. Compare years only on it.\n"
+        "- The workbooks were left out: the kept CSV is their `By Agency` sheets stacked.\n"
+    ),
+    "cow_peacesciencer": (
+        "\n## Military personnel of Mexico after 2016 (added by ironriver)\n"
+        "- `milper` for Mexico is 277 (thousand) in 2016, the NMC v6.0 value, then exactly 277 again in 2017–2019,\n"
+        "  236 in 2020 and 216 in 2021–2022. No cited source in the literature table gives Mexico's military\n"
+        "  personnel after 2016, so the 2020–2021 fall (−22 %) is uncorroborated; it follows the creation of the\n"
+        "  Guardia Nacional (listed beside the Army, Navy and Air Force in the current Article 10 of the Mexican\n"
+        "  Constitution) and may be a reclassification. The tidy table flags values that repeat the previous year\n"
+        "  (`milper_repeated`, same rule for every state); per-soldier ratios after 2019 should carry 216–277 as a range.\n"
+    ),
+    "us_overdose_deaths_cdc": (
+        "\n## How ironriver tidies these files (added by ironriver)\n"
+        "- VSRR: the December value of each 12-month-ending series is the calendar-year count; months are never "
+        "summed.\n  Blank `data_value` cells (withheld for low data quality, or suppressed under 10) are missing "
+        "(NA), never zero.\n"
+        "- `NY` in VSRR is New York State **excluding** New York City (`YC`); both are kept as separate "
+        "jurisdictions\n  (their sum is New York State; in 2024 YC alone exceeds NY, so NY cannot include it). National totals are the `US` row as published by "
+        "NCHS, never a sum of\n  jurisdictions (Louisiana and Pennsylvania are absent from this extract and many "
+        "cells are withheld).\n"
+        "- Years 2024 onward are flagged `provisional` (NCHS will revise them); 2026 holds January only.\n"
+        "- WONDER state × month rows: suppressed cells (1–9 deaths) are absent, so sums are lower bounds; rows "
+        "before 2014\n  are flagged `undercounts` and must not be used for totals.\n"
+    ),
     "us_population": (
         "\n## Caveats (from the data audit, §4; added by ironriver)\n"
         "- `REGION`/`DIVISION` are \"X\" for Puerto Rico, so these columns read as strings; `STATE` is an integer\n"
         "  FIPS code without zero padding. CRLF line endings.\n"
         "- Vintage 2016 differs from the Vintage 2019 values in the ATF population file by up to 0.8 % (DC 2016):\n"
         "  do not mix the two series.\n"
+    ),
+}
+
+# Hand-kept tables shipped in the package itself; checksummed in the same manifest as the raw data.
+TABLES: dict[str, dict] = {
+    "literature": dict(
+        title="Published figures and dated events of the US–Mexico border, one row per source, with quality grades",
+        publisher="ironriver contributors, transcribed from the sources cited in each row",
+        licence="each row cites its source; the transcription is distributed with ironriver",
+        temporal_coverage="1846/2025", descr="literature/README.md",
+        files=("literature.csv", "timeline.csv"),
     ),
 }
 
@@ -202,7 +294,7 @@ def provenance_source(text: str) -> tuple[str, str]:
 
 
 def provenance_licence(text: str) -> str:
-    m = re.search(r"\*\*Licen[sc]es?:\*\*\s*(.+?)(?:\n- \*\*|\n\n|\n#)", text, flags=re.S)
+    m = re.search(r"\*\*Licen[sc]es?[^*\n]*:\*\*\s*(.+?)(?:\n- \*\*|\n\n|\n#)", text, flags=re.S)
     return " ".join(m.group(1).split()) if m else "see descr"
 
 
@@ -224,7 +316,41 @@ def schema_for(data: bytes, options: dict, default_unit: str) -> dict:
     return {"fields": fields}, len(frame)
 
 
+def table_resources() -> tuple[dict, list[dict]]:
+    """The manifest's ``tables`` entry and one resource (with sha256 and schema) per hand-kept table."""
+    tables, resources = {}, []
+    for name, meta in TABLES.items():
+        tables[name] = {k: v for k, v in meta.items() if k != "files"}
+        for filename in meta["files"]:
+            path = PACKAGE / "literature" / filename
+            data = path.read_bytes()
+            schema, rows = schema_for(data, {}, "")
+            for field in schema["fields"]:  # units differ by row (column `unit`); the README defines each column
+                field["unit"] = "see the literature README"
+            resources.append({
+                "name": f"{name}.{Path(filename).stem}", "path": f"literature/{filename}", "dataset": name,
+                "title": meta["title"], "source_path": filename, "sha256": sha256(path), "bytes": len(data),
+                "profile": "tabular-data-resource", "format": "csv", "encoding": "utf-8", "schema": schema,
+                "rows": rows,
+            })
+    return tables, resources
+
+
+def refresh_tables() -> None:
+    """Rewrite only the hand-kept tables' entries of an existing manifest."""
+    path = PACKAGE / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    tables, resources = table_resources()
+    package["tables"] = tables
+    package["resources"] = [r for r in package["resources"] if r["dataset"] not in tables] + resources
+    path.write_text(json.dumps(package, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(resources)} table resources refreshed")
+
+
 def main() -> None:
+    if TABLES_ONLY:
+        refresh_tables()
+        return
     raw_root = PACKAGE / "raw"
     descr_root = PACKAGE / "descr"
     shutil.rmtree(raw_root, ignore_errors=True)
@@ -278,6 +404,8 @@ def main() -> None:
         "version": "1.0.0", "licenses": [{"name": "other", "title": "each resource carries its own licence"}],
         "datasets": datasets, "resources": resources,
     }
+    package["tables"], table_list = table_resources()
+    package["resources"] += table_list
     (PACKAGE / "datapackage.json").write_text(json.dumps(package, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(resources)} resources from {len(datasets)} datasets")
 

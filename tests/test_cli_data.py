@@ -11,6 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ironriver.data import dataset_names
+
 
 def run(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "ironriver", *arguments], capture_output=True, text=True,
@@ -20,7 +22,8 @@ def run(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess
 def test_data_list_shows_every_dataset_with_rows() -> None:
     result = run("data", "list")
     assert result.returncode == 0, result.stderr
-    for name in ("nics_firearm_background_checks", "cow_peacesciencer", "mx_population_conapo"):
+    for name in ("nics_firearm_background_checks", "cow_peacesciencer", "mx_population_conapo",
+                 "us_overdose_deaths_cdc", "cbp_drug_seizures_fy2023_fy2026", "tx_border_crime_dps_2017_2023"):
         assert name in result.stdout
     assert "nics_checks" in result.stdout
 
@@ -60,7 +63,7 @@ def test_export_into_a_missing_folder_fails_cleanly(tmp_path: Path) -> None:
 
 def test_cite_all_bibtex_and_verify() -> None:
     bib = run("data", "cite", "--all", "--format", "bibtex")
-    assert bib.returncode == 0 and bib.stdout.count("@misc{") == 16
+    assert bib.returncode == 0 and bib.stdout.count("@misc{") == len(dataset_names())
     verified = run("data", "verify")
     assert verified.returncode == 0 and "ok" in verified.stdout
 

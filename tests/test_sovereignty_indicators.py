@@ -135,10 +135,11 @@ def test_cartel_members_per_soldier_back_by_published_growth() -> None:
 def test_remedies_denied_counts_the_shield_and_rulings_against_the_state() -> None:
     series = compute_indicators(_inputs(), np.array([2004, 2005, 2022, 2025]), 10, 0)
     mx, us = _by_id(series, "mx_remedies_denied"), _by_id(series, "us_remedies_denied")
-    # PLCAA from 2005; rulings against Mexico: 2022 dismissal; 2024 jurisdiction and certiorari; 2025 9–0.
-    assert list(mx.value) == [0.0, 1.0, 2.0, 5.0]
-    assert "scotus_sw_2025" in mx.lineage[3] and "first_circuit_2024" not in mx.lineage[3]
-    assert list(us.value) == [0.0, 0.0, 0.0, 0.0]
+    # PLCAA from 2005; rulings targeting Mexico: Medellín 2008, 2022 dismissal, 2024 jurisdiction, 2025 9–0
+    # (certiorari is no longer coded a ruling); against the USA: the ICJ's Avena judgment, 2004.
+    assert list(mx.value) == [0.0, 1.0, 3.0, 5.0]
+    assert "scotus_sw_2025" in mx.lineage[3] and "cert_granted_2024" not in mx.lineage[3]
+    assert list(us.value) == [1.0, 1.0, 1.0, 1.0] and "avena_icj_2004" in us.lineage[0]
 
 
 def test_live_signals_appear_in_2025_only_for_mexico() -> None:

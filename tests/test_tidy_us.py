@@ -228,6 +228,19 @@ def test_nmc_blanks_are_na() -> None:
     assert len(nmc) == 17_121 and not nmc.duplicated(["ccode", "year"]).any()
 
 
+def test_mexican_milper_after_2016_is_flagged_where_carried() -> None:
+    nmc = tables("cow_peacesciencer")["cow_nmc"]
+    mex = nmc[nmc["ccode"] == cow.MEX].set_index("year")
+    # NMC v6.0 gives Mexico 277 thousand in 2016 (the CoW row cited in the literature); v7 repeats it to 2019
+    assert mex.loc[2016, "milper"] == literature_value("nmc_milper_mex_2016").value == 277
+    assert mex.loc[2016:2022, "milper"].tolist() == [277, 277, 277, 277, 236, 216, 216]
+    assert mex.loc[2016:2022, "milper_repeated"].tolist() == [False, True, True, True, False, False, True]
+    usa = nmc[nmc["ccode"] == cow.USA].set_index("year")
+    assert not usa.loc[1990:2022, "milper_repeated"].any()  # the same rule flags nothing for the USA
+    # NA never counts as a repeat, nor a gap year
+    assert not nmc.loc[nmc["milper"].isna(), "milper_repeated"].any()
+
+
 def test_usa_mex_mids_counts_and_minus_nine_as_na() -> None:
     mids = tables("cow_peacesciencer")["usa_mex_mids"]
     cow_rows = mids[mids["source"] == "cow"]

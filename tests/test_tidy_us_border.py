@@ -45,11 +45,17 @@ def crossings() -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------- encounters
 
 
+SWB_ENCOUNTERS_CBP = {2022: 2_378_944, 2023: 2_475_669, 2024: 2_135_005}
+"""CBP's Southwest land border encounters, all components (descr cbp_border_encounters)."""
+USBP_SW_CBP = {2022: 2_206_436, 2023: 2_045_838, 2024: 1_530_523}
+"""CBP's unrounded USBP Southwest Land Border totals (descr cbp_border_encounters)."""
+
+
 def test_southwest_totals_fy2022_to_fy2024_match_cbp() -> None:
     swb = encounters()["swb_encounters"]
     totals = swb.groupby("fiscal_year")["encounters"].sum()
-    for year in (2022, 2023, 2024):  # CBP's published Southwest land border encounters, all components
-        assert totals[year] == literature_value(f"swb_encounters_fy{year}").value
+    for year, published in SWB_ENCOUNTERS_CBP.items():
+        assert totals[year] == published
 
 
 def test_septembers_are_kept_in_the_southwest_file() -> None:
@@ -76,7 +82,8 @@ def test_monthly_sums_match_the_annual_sheet_within_rounding() -> None:
     # the FY2000 level flagged in the docstrings: ~4.7 % below the legacy apprehension figure (audit §0 #8)
     legacy = literature_value("usbp_swb_apprehensions_fy2000").value
     assert 0.94 < annual[(2000, SW)] / legacy < 0.97
-    assert 0.99 < annual[(2012, SW)] / literature_value("usbp_swb_apprehensions_fy2012").value < 1.01
+    for year, published in USBP_SW_CBP.items():  # OHSS rounds to 10; CBP's unrounded totals agree within 5
+        assert abs(annual[(year, SW)] - published) <= OHSS_ROUNDING / 2
 
 
 def test_fiscal_months_become_calendar_months() -> None:
@@ -160,8 +167,11 @@ def test_each_fiscal_year_comes_from_one_file_only() -> None:
 def test_nationwide_fentanyl_matches_cbp() -> None:
     table = seizures()
     fentanyl = table[table["drug"] == "Fentanyl"].groupby("fiscal_year")["pounds"].sum()
-    for year in (2021, 2022, 2023):  # CBP's published nationwide fentanyl seizures (lbs; FY2021 given as ~11,200)
-        assert fentanyl[year] == pytest.approx(literature_value(f"fentanyl_seized_lbs_fy{year}").value, rel=2e-4)
+    southwest = table[(table["drug"] == "Fentanyl") & (table["region"] == "Southwest Border")]
+    southwest = southwest.groupby("fiscal_year")["pounds"].sum()
+    # descr: Southwest Border fentanyl, all components, lbs
+    for year, pounds in {2020: 4_558, 2021: 10_586, 2022: 14_104, 2023: 26_718}.items():
+        assert southwest[year] == pytest.approx(pounds, abs=0.5)
     assert fentanyl[2021] == pytest.approx(11_201, abs=1)  # audit §6: the file's own total
 
 

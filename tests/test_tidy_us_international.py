@@ -16,10 +16,11 @@ from ironriver.data import RawDataset, raw
 from ironriver.errors import IronRiverError
 from ironriver.store import literature_value
 from ironriver.store.names import MX_STATES, US_STATES
-from ironriver.store.tidy import atf, cbp, cow, discover, geo, nics, small_arms_survey, tx_crossings, us_population
+from ironriver.store.tidy import (atf, cbp, cow, discover, geo, nics, overdose, small_arms_survey, tx_border_crime,
+                                  tx_crossings, us_population)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "us"
-MY_MODULES = (nics, atf, us_population, cow, cbp, tx_crossings, small_arms_survey, geo)
+MY_MODULES = (nics, atf, us_population, cow, cbp, tx_crossings, small_arms_survey, geo, overdose, tx_border_crime)
 
 
 def sas2017() -> pd.DataFrame:
@@ -151,6 +152,11 @@ DATASETS = {
     "cbp_border_encounters": {"usbp_encounters_monthly", "usbp_encounters_sector", "usbp_encounters_citizenship",
                               "usbp_encounters_family_status", "usbp_encounters_annual", "swb_encounters"},
     "cbp_drug_seizures_fy2019_fy2023": {"cbp_drug_seizures"},
+    "cbp_drug_seizures_fy2023_fy2026": {"cbp_drug_seizures_2023_2026", "amo_drug_seizures"},
+    "us_overdose_deaths_cdc": {"synthetic_opioid_deaths_12m", "synthetic_opioid_deaths_annual",
+                               "synthetic_opioid_deaths_wonder_monthly", "overdose_deaths_state_annual",
+                               "overdose_death_rates_national"},
+    "tx_border_crime_dps_2017_2023": {"tx_border_crime"},
     "tx_mx_northbound_border_crossings": {"tx_crossings", "tx_crossings_coordinates"},
     "small_arms_survey_2017_civilian_firearms": {"civilian_firearms_2017"},
     "small_arms_survey_2007_civilian_firearms": {"civilian_firearms_2007"},

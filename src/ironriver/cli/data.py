@@ -84,19 +84,33 @@ def show(name: Annotated[str, typer.Argument(help="table name (or a dataset with
 
 
 @data_app.command("cite")
-def cite(name: Annotated[str | None, typer.Argument(help="dataset name")] = None,
+def cite(name: Annotated[str | None, typer.Argument(help="dataset or table name, or 'literature'")] = None,
          all_datasets: Annotated[bool, typer.Option("--all", help="cite every dataset")] = False,
          format: Annotated[CitationFormat, typer.Option("--format")] = CitationFormat.text) -> None:
-    """How to cite a dataset (publisher and the repository commit it came from)."""
+    """How to cite a dataset, a table's dataset, or the literature's sources (publisher, repository, commit, url)."""
     from ironriver.data.citations import cite as cite_one
     from ironriver.data.citations import cite_all
 
     if all_datasets:
         print(cite_all(format.value))
     elif name:
-        print(cite_one(name, format.value))
+        print(cite_one(_citable(name), format.value))
     else:
-        raise typer.BadParameter("give a dataset name or --all")
+        raise typer.BadParameter("give a dataset or table name, 'literature', or --all")
+
+
+def _citable(name: str) -> str:
+    """The dataset to cite for ``name``: a dataset, the dataset a tidy table comes from, or the literature."""
+    from ironriver.data import dataset_names
+    from ironriver.data.citations import LITERATURE
+    from ironriver.store.tidy import discover
+
+    if name in dataset_names() or name in (LITERATURE, "timeline"):
+        return LITERATURE if name == "timeline" else name
+    owners = {table: tidier.dataset for tidier in discover().values() for table in tidier.tables}
+    if name in owners:
+        return owners[name]
+    raise UnknownNameError("dataset or table", name, [*dataset_names(), *owners, LITERATURE, "timeline"])
 
 
 @data_app.command("export")

@@ -25,7 +25,12 @@ import pandas as pd
 
 from ironriver.errors import ChecksumError, UnknownNameError
 
-__all__ = ["RawDataset", "manifest", "dataset_names", "raw", "describe", "verify", "package_root", "FileCheck"]
+__all__ = ["RawDataset", "manifest", "dataset_names", "raw", "describe", "verify", "package_root", "FileCheck",
+           "read_table", "TABLE_PATHS"]
+
+TABLE_PATHS: tuple[str, ...] = ("literature/literature.csv", "literature/timeline.csv")
+"""The hand-kept tables shipped beside the raw data (cited figures and dated events), under the same manifest
+and sha256 checks as the raw files (resources of the manifest's ``literature`` entry)."""
 
 
 def package_root() -> Traversable:
@@ -116,6 +121,15 @@ def _check_sha256(path: str, data: bytes) -> None:
         raise ChecksumError(f"data file {path} is not in the manifest")
     if actual != expected:
         raise ChecksumError(f"corrupt data file {path}: expected sha256 {expected}, got {actual}")
+
+
+def read_table(path: str) -> bytes:
+    """The bytes of a shipped table (one of :data:`TABLE_PATHS`), refused if its sha256 differs from the manifest."""
+    if path not in TABLE_PATHS:
+        raise UnknownNameError("shipped table", path, TABLE_PATHS)
+    data = package_root().joinpath(*path.split("/")).read_bytes()
+    _check_sha256(path, data)
+    return data
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from ironriver.data import manifest, package_root
 
 REQUIRED_DATASET_KEYS = ("title", "publisher", "source_repository", "source_commit", "licence",
                          "unit_of_analysis", "temporal_coverage", "descr")
+REQUIRED_TABLE_KEYS = ("title", "publisher", "licence", "temporal_coverage", "descr")
+"""Keys of the manifest's ``tables`` entries (tables kept in the package itself, such as the literature)."""
 
 
 def validate_manifest(descriptor: dict[str, Any] | None = None) -> list[str]:
@@ -30,8 +32,11 @@ def validate_manifest(descriptor: dict[str, Any] | None = None) -> list[str]:
         problems += [f"dataset {name}: missing {key}" for key in REQUIRED_DATASET_KEYS if not meta.get(key)]
         if meta.get("descr") and not (package_root() / meta["descr"]).is_file():
             problems.append(f"dataset {name}: description file {meta['descr']} missing")
+    tables = descriptor.get("tables", {})
+    for name, meta in tables.items():
+        problems += [f"tables {name}: missing {key}" for key in REQUIRED_TABLE_KEYS if not meta.get(key)]
     for resource in descriptor.get("resources", []):
-        if resource.get("dataset") not in datasets:
+        if resource.get("dataset") not in datasets and resource.get("dataset") not in tables:
             problems.append(f"resource {resource.get('name')}: unknown dataset {resource.get('dataset')}")
         if len(str(resource.get("sha256", ""))) != 64:
             problems.append(f"resource {resource.get('name')}: missing sha256")

@@ -15,9 +15,9 @@ import pandas as pd
 
 from ironriver.errors import IronRiverError, UnknownNameError
 from ironriver.store.build import ProgressCallback, build_store, store_path
-from ironriver.store.literature import literature, literature_value, timeline
+from ironriver.store.literature import best_source, literature, literature_value, timeline
 
-__all__ = ["load", "sql", "tables", "ensure_store", "literature", "literature_value", "timeline"]
+__all__ = ["load", "sql", "tables", "ensure_store", "literature", "literature_value", "timeline", "best_source"]
 
 
 def ensure_store(progress: ProgressCallback | None = None) -> Path:

@@ -6,8 +6,9 @@ counts, seizures, stocks, homicides, cartel size, power ratios, border flows), o
 with its interval, period, geography, full citation and whether it was read in the primary document, quoted by a
 secondary outlet, or derived by stated arithmetic. ``timeline.csv`` holds the dated events (wars, incursions,
 laws, rulings, designations, directives) each tagged with the kind of sovereignty it bears on and whose.
-Both are read from the installed package with ``importlib.resources.files("ironriver.data") / "literature"``,
-never by a path relative to the repository, parsed once, validated and returned as fresh typed DataFrames.
+Both are read from the installed package through :func:`ironriver.data.read_table` (never by a path relative to
+the repository), refused if their sha256 differs from the data manifest, parsed once, validated and returned as
+fresh typed DataFrames.
 The column meanings and controlled vocabularies are documented in ``data/literature/README.md``.
 """
 
@@ -19,11 +20,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
 import pandas as pd
 
-from ironriver.errors import UnknownNameError
+from ironriver.data import read_table
+from ironriver.errors import IronRiverError, UnknownNameError
 
 __all__ = [
     "LITERATURE_COLUMNS",
@@ -32,7 +33,10 @@ __all__ = [
     "CATEGORIES",
     "SOVEREIGNTY_KINDS",
     "STATES",
+    "QUALITY_GRADES",
     "LiteratureFigure",
+    "SupersededByDataset",
+    "best_source",
     "literature",
     "literature_value",
     "timeline",
@@ -42,25 +46,52 @@ __all__ = [
 
 LITERATURE_COLUMNS: tuple[str, ...] = (
     "id", "quantity", "value", "low", "high", "unit", "period_start", "period_end", "period",
-    "geography", "source", "source_kind", "section", "note",
+    "geography", "source", "source_kind", "quality", "section", "note",
 )
 TIMELINE_COLUMNS: tuple[str, ...] = (
     "id", "date", "end_date", "event", "category", "actor", "target", "sovereignty_kind",
-    "state_affected", "source", "note",
+    "state_affected", "reading_mex", "reading_usa", "reverses", "source", "note",
 )
 SOURCE_KINDS: frozenset[str] = frozenset({"primary", "secondary", "derived"})
+QUALITY_GRADES: tuple[str, ...] = (
+    "official_statistic", "court_record", "peer_reviewed", "official_statement", "press", "advocacy_or_partisan",
+    "aggregator",
+)
+"""Source quality grades, best first (the rule is in ``data/literature/README.md``, "Source quality"): the grade
+of the document a figure was read in; a figure relayed through another outlet takes the lower of the two grades,
+while a verbatim copy of a document keeps the document's grade."""
 CATEGORIES: frozenset[str] = frozenset({
     "war", "incursion", "us_law", "us_regulation", "mx_law", "lawsuit", "ruling", "designation",
-    "directive", "enforcement",
+    "directive", "enforcement", "withdrawal",
 })
+READINGS: frozenset[str] = frozenset({"against", "for", ""})
+"""Values of ``reading_mex`` / ``reading_usa``: the event read from that state's side (see :data:`CODING_RULE`)."""
+CODING_RULE = (
+    "Each event is coded once for each state, by the same rule. Its reading for a state is 'against' when, seen "
+    "from that state's side, the event uses or threatens force against the state's forces, territory or nationals; "
+    "takes territory or authority from it; aims the other state's force, designations or directives at actors on "
+    "its territory; loosens a control on what crosses into it (guns south, drugs north); denies it a legal remedy it "
+    "sought, shields the other side from its remedies, or binds it to a forum or ruling it rejects. The reading is "
+    "'for' when the event grants the state a remedy it sought, reverses a ruling against it, ends a constraint on it, "
+    "or is the state's own act, or the other state's, tightening control over what crosses into it. The reading is "
+    "empty when the event does not bear on the state, or is a procedural step that rules on nothing (a filing, a "
+    "petition, a grant of certiorari, an argument, one chamber's vote, a signature or ratification before entry "
+    "into force, the alternative date of an event already listed): an act counts once, when final. A ruling "
+    "reversed by a higher court names it in the reverser's 'reverses' column and reads against the state only until "
+    "the reversal. 'state_affected' is the state the event reads against; if against neither, the state it reads "
+    "for; for procedural steps, the state whose case or territory it concerns. Actor and target are who acted and on "
+    "whom, as the cited account tells it."
+)
+"""The timeline coding rule, stated once for both states (shown by the report; documented in the data README)."""
 SOVEREIGNTY_KINDS: frozenset[str] = frozenset({"domestic", "interdependence", "westphalian", "international_legal"})
 STATES: frozenset[str] = frozenset({"MEX", "USA"})
 
 _NUMERIC = ("value", "low", "high")
 _YEARS = ("period_start", "period_end")
-_TEXT_REQUIRED_LIT = ("id", "quantity", "unit", "geography", "source", "source_kind", "section")
+_TEXT_REQUIRED_LIT = ("id", "quantity", "unit", "geography", "source", "source_kind", "quality", "section")
 _TEXT_REQUIRED_TL = ("id", "date", "event", "category", "actor", "target", "sovereignty_kind", "state_affected",
                      "source")
+_STATE_READINGS = {"MEX": "reading_mex", "USA": "reading_usa"}
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SECTION = re.compile(r"^[A-I][0-9]*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -88,6 +119,8 @@ class LiteratureFigure:
         Full citation.
     source_kind : str
         ``primary``, ``secondary`` or ``derived``.
+    quality : str
+        The source's grade, one of :data:`QUALITY_GRADES` (best first).
     note : str
         Caveats, verbatim wording, disagreements with other rows.
     """
@@ -102,6 +135,7 @@ class LiteratureFigure:
     period_end: int | None
     source: str
     source_kind: str
+    quality: str
     note: str
 
 
@@ -131,7 +165,8 @@ def _unknown(kind: str, name: str, choices: Iterable[str]) -> UnknownNameError:
 
 
 def _read_text(name: str) -> str:
-    return (files("ironriver.data") / "literature" / name).read_text(encoding="utf-8")
+    """The shipped table ``literature/<name>``, checked against the manifest's sha256 before it is parsed."""
+    return read_table(f"literature/{name}").decode("utf-8")
 
 
 def _fail(table: str, message: str) -> None:
@@ -198,6 +233,7 @@ def validate_literature(df: pd.DataFrame) -> None:
     ValueError
         With a one-line message naming the first problem found: wrong columns, empty or duplicate or
         non-snake_case ids, empty required fields, a ``source_kind`` outside {primary, secondary, derived}, a
+        ``quality`` outside :data:`QUALITY_GRADES`, a
         malformed ``section`` or ``quantity``, a non-numeric or missing ``value``, ``low > value`` or
         ``value > high``, non-integer years or ``period_start > period_end``, or a fraction outside [0, 1].
     """
@@ -212,6 +248,11 @@ def validate_literature(df: pd.DataFrame) -> None:
     if bad.any():
         _fail(table, f"row '{ids[bad].iloc[0]}' has source_kind '{kinds[bad].iloc[0]}' "
                      f"(allowed: {', '.join(sorted(SOURCE_KINDS))})")
+    grades = _text(df["quality"])
+    bad = ~grades.isin(QUALITY_GRADES)
+    if bad.any():
+        _fail(table, f"row '{ids[bad].iloc[0]}' has quality '{grades[bad].iloc[0]}' "
+                     f"(allowed: {', '.join(QUALITY_GRADES)})")
     quantities = _text(df["quantity"])
     bad = ~quantities.map(lambda s: bool(_SNAKE.match(s)))
     if bad.any():
@@ -283,7 +324,9 @@ def validate_timeline(df: pd.DataFrame) -> None:
         With a one-line message naming the first problem found: wrong columns, empty or duplicate or
         non-snake_case ids, empty required fields, a ``category``, ``sovereignty_kind`` or
         ``state_affected`` outside its vocabulary, a ``date`` or ``end_date`` that is not a valid
-        ``YYYY-MM-DD`` date, or ``end_date`` before ``date``.
+        ``YYYY-MM-DD`` date, ``end_date`` before ``date``, a reading outside {against, for, empty}, a
+        ``state_affected`` that contradicts the readings (:data:`CODING_RULE`), or a ``reverses`` that does not
+        name an earlier ruling.
     """
     table = "timeline"
     _check_columns(df, TIMELINE_COLUMNS, table)
@@ -302,6 +345,36 @@ def validate_timeline(df: pd.DataFrame) -> None:
     bad = end.notna() & (end < start)
     if bad.any():
         _fail(table, f"row '{ids[bad].iloc[0]}' has end_date before date")
+    _check_readings(df, ids, start, table)
+
+
+def _expected_state(readings: dict[str, str]) -> str:
+    """The state an event's readings point to: the one it reads against, else the one it reads for, else ""."""
+    for reading in ("against", "for"):
+        states = [state for state, value in readings.items() if value == reading]
+        if states:
+            return states[0] if len(states) == 1 else ""
+    return ""
+
+
+def _check_readings(df: pd.DataFrame, ids: pd.Series, start: pd.Series, table: str) -> None:
+    """Readings in the vocabulary, ``state_affected`` consistent with them, ``reverses`` naming an earlier ruling."""
+    readings = {state: _text(df[column]) for state, column in _STATE_READINGS.items()}
+    for state, values in readings.items():
+        bad = ~values.isin(READINGS)
+        if bad.any():
+            _fail(table, f"row '{ids[bad].iloc[0]}' has {_STATE_READINGS[state]} '{values[bad].iloc[0]}' "
+                         f"(allowed: against, for, or empty)")
+    for row_id, affected, *row in zip(ids, _text(df["state_affected"]), *readings.values()):
+        expected = _expected_state(dict(zip(readings, row)))
+        if expected and affected != expected:
+            _fail(table, f"row '{row_id}' has state_affected '{affected}' but its readings point to {expected}")
+    reverses = _text(df["reverses"])
+    known = dict(zip(ids, start))
+    categories = dict(zip(ids, _text(df["category"])))
+    for row_id, target, when in zip(ids, reverses, start):
+        if target and (target not in known or categories[target] != "ruling" or known[target] >= when):
+            _fail(table, f"row '{row_id}' reverses '{target}', which is not an earlier ruling in the table")
 
 
 @lru_cache(maxsize=1)
@@ -331,14 +404,20 @@ def _timeline_table() -> pd.DataFrame:
     return df.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
 
 
-def literature(quantity: str | None = None) -> pd.DataFrame:
-    """Return the literature table, optionally only the rows measuring one quantity.
+def literature(quantity: str | None = None, quality: str | None = None,
+               min_quality: str | None = None) -> pd.DataFrame:
+    """Return the literature table, optionally only one quantity and only sources of a given grade.
 
     Parameters
     ----------
     quantity : str, optional
         A name from the ``quantity`` vocabulary (e.g. ``"guns_trafficked_us_to_mx_per_year"``). ``None``
         returns every row.
+    quality : str, optional
+        Keep only rows of this grade (one of :data:`QUALITY_GRADES`).
+    min_quality : str, optional
+        Keep only rows of this grade or a better one (e.g. ``"peer_reviewed"`` keeps official statistics, court
+        records and peer-reviewed sources).
 
     Returns
     -------
@@ -350,7 +429,8 @@ def literature(quantity: str | None = None) -> pd.DataFrame:
     Raises
     ------
     UnknownNameError
-        If ``quantity`` is not used by any row; the message names the closest matches.
+        If ``quantity`` is not used by any row, or a grade is not one of :data:`QUALITY_GRADES`; the message
+        names the closest matches.
     """
     df = _literature_table()
     if quantity is not None:
@@ -358,7 +438,61 @@ def literature(quantity: str | None = None) -> pd.DataFrame:
         if quantity not in known:
             raise _unknown("quantity", quantity, known)
         df = df[df["quantity"] == quantity]
+    for grade in (quality, min_quality):
+        if grade is not None and grade not in QUALITY_GRADES:
+            raise UnknownNameError("quality grade", grade, QUALITY_GRADES)
+    if quality is not None:
+        df = df[df["quality"] == quality]
+    if min_quality is not None:
+        df = df[df["quality"].map(QUALITY_GRADES.index) <= QUALITY_GRADES.index(min_quality)]
     return df.reset_index(drop=True).copy()
+
+
+class SupersededByDataset(IronRiverError):
+    """A bundled dataset covers the quantity and period asked of the literature: read the dataset instead."""
+
+
+DATASET_COVERAGE: dict[str, tuple[str, str, int, int]] = {
+    "usbp_swb_apprehensions": ("usbp_encounters_annual", "USA-SWB", 2001, 2024),
+    "swb_encounters": ("swb_encounters", "USA-SWB", 2022, 2024),
+    "fentanyl_seized_lbs": ("cbp_drug_seizures, cbp_drug_seizures_2023_2026", "", 2019, 2025),
+    "civilian_firearms_stock": ("civilian_firearms_2017", "", 2017, 2017),
+    "civilian_firearms_per_100": ("civilian_firearms_2017", "", 2017, 2017),
+}
+"""Quantity -> (bundled store table, geography it covers or "" for any, first and last whole year): periods where
+a dataset supersedes every literature row of the quantity. FY2000 USBP apprehensions are not covered: the bundled
+FY2000 level sits ~4.7 % below the legacy series the literature quotes (see the tidy CBP docstrings)."""
+
+
+def best_source(quantity: str, period_start: int, period_end: int | None = None,
+                geography: str | None = None) -> pd.DataFrame:
+    """The literature rows a model may use for ``quantity`` over ``period_start``–``period_end``: those of the
+    best grade present among rows covering the whole period (and ``geography``, if given).
+
+    The rule: a model never uses a figure from a lower grade where a higher-grade source covers the same quantity
+    and period, and never a literature figure where a bundled dataset covers it (:data:`DATASET_COVERAGE`). Several
+    rows are returned when sources of the same grade disagree — show them all, or combine them, but do not pick
+    the convenient one. Raises :class:`SupersededByDataset` (naming the table) when a dataset covers the period,
+    :class:`~ironriver.errors.UnknownNameError` for an unknown quantity, and
+    :class:`~ironriver.errors.IronRiverError` when no row covers the period.
+    """
+    period_end = period_start if period_end is None else period_end
+    covered = DATASET_COVERAGE.get(quantity)
+    if covered is not None:
+        table, place, first, last = covered
+        if first <= period_start and period_end <= last and (not place or geography in (None, place)):
+            raise SupersededByDataset(f"{quantity} {period_start}–{period_end} is covered by the bundled table "
+                                      f"{table}: use it, not the literature")
+    rows = literature(quantity)
+    rows = rows[(rows["period_start"] <= period_start) & (rows["period_end"] >= period_end)].dropna(
+        subset=["period_start", "period_end"])
+    if geography is not None:
+        rows = rows[rows["geography"] == geography]
+    if rows.empty:
+        where = f" in {geography}" if geography else ""
+        raise IronRiverError(f"no literature row covers {quantity}{where} over {period_start}–{period_end}")
+    best = min(rows["quality"], key=QUALITY_GRADES.index)
+    return rows[rows["quality"] == best].reset_index(drop=True)
 
 
 def literature_value(id: str) -> LiteratureFigure:  # noqa: A002 - the column is called id
@@ -395,7 +529,7 @@ def literature_value(id: str) -> LiteratureFigure:  # noqa: A002 - the column is
         id=row["id"], quantity=row["quantity"], value=float(row["value"]), low=opt_float(row["low"]),
         high=opt_float(row["high"]), unit=row["unit"], period_start=opt_int(row["period_start"]),
         period_end=opt_int(row["period_end"]), source=row["source"], source_kind=row["source_kind"],
-        note=row["note"],
+        quality=row["quality"], note=row["note"],
     )
 
 

@@ -47,3 +47,8 @@ def discover() -> dict[str, Tidier]:
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
     return REGISTRY
+
+
+def conform(frame: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
+    """Keep exactly the columns of ``schema`` (name -> dtype), in order, with those dtypes and a fresh index."""
+    return frame[list(schema)].astype(schema).reset_index(drop=True)

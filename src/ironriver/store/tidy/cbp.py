@@ -45,6 +45,16 @@ OUTLIERS: tuple[dict[str, object], ...] = (
 1 event, 26,630 lbs (Seattle's other years 0.3–310 lbs) — a third of national FY2023 cocaine. The same month's
 small "Land Only" Seattle cocaine row is not flagged."""
 
+RECENT_DRUG_FILE = "nationwide-drugs-fy23-fy26-apr.csv"
+AMO_FILES: dict[str, tuple[int, int]] = {
+    "amo-drug-seizures-fy19-fy22.csv": (2019, 2022), "amo-drug-seizures-fy23-fy26-dec.csv": (2023, 2026),
+}
+"""AMO file -> fiscal years taken from it (they do not overlap)."""
+SERIES_SWITCH_FISCAL_YEAR = 2023
+"""First fiscal year taken from the FY2023–FY2026 release when forming one series with the FY2019–FY2023 one.
+They overlap on FY2023 only and agree there (no fiscal year × drug total differs by more than 1 lb, tested);
+the newer release wins because CBP revises recent months in later extracts."""
+
 _ENCOUNTER_KEYS = {"fiscal_year": "int64", "year": "int64", "month": "int64", "region": "str"}
 SCHEMAS: dict[str, dict[str, str]] = {
     "usbp_encounters_monthly": {**_ENCOUNTER_KEYS, "encounters": "int64"},
@@ -59,6 +69,12 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "cbp_drug_seizures": {"fiscal_year": "int64", "year": "int64", "month": "int64", "component": "str",
                           "region": "str", "land_filter": "str", "area": "str", "drug": "str", "events": "int64",
                           "pounds": "float64", "outlier": "bool"},
+    "cbp_drug_seizures_2023_2026": {"fiscal_year": "int64", "year": "int64", "month": "int64", "component": "str",
+                                    "region": "str", "land_filter": "str", "area": "str", "drug": "str",
+                                    "events": "int64", "pounds": "float64", "outlier": "bool", "partial_year": "bool"},
+    "amo_drug_seizures": {"fiscal_year": "int64", "year": "int64", "month": "int64", "component": "str",
+                          "region": "str", "land_filter": "str", "branch": "str", "drug": "str", "events": "int64",
+                          "pounds": "float64", "partial_year": "bool"},
 }
 """Column name -> dtype of every table this module produces (the contract other stages code against)."""
 
@@ -223,19 +239,39 @@ def tidy_cbp_border_encounters(raw: RawDataset) -> dict[str, pd.DataFrame]:
 # -------------------------------------------------------------------------------------------- seizures
 
 
-def _seizure_file(raw: RawDataset, filename: str, first: int, last: int) -> pd.DataFrame:
-    """One CBP drug-seizure file, restricted to fiscal years ``first``–``last``, in tidy columns."""
-    frame = raw.csv(filename)
-    frame = frame[frame["FY"].between(first, last)]
+def _seizure_file(raw: RawDataset, filename: str, first: int, last: int,
+                  area_column: str = "Area of Responsibility") -> pd.DataFrame:
+    """One CBP drug-seizure file, restricted to fiscal years ``first``–``last``, in tidy columns.
+
+    ``FY`` is an integer or, in later releases, a label such as "2026 (FYTD)"; ``partial_year`` is True for
+    FYTD labels. AMO files name the AMO branch in ``Branch`` instead of an area of responsibility.
+    """
+    frame = raw.csv(filename, dtype={"FY": str})
+    fiscal = frame["FY"].str.extract(r"^\s*(\d{4})", expand=False)
     month = frame["Month (abbv)"].str.strip().str.upper().map(MONTH_ABBREVIATIONS)
-    if month.isna().any():
-        raise IronRiverError(f"{filename}: unreadable month")
+    if fiscal.isna().any() or month.isna().any():
+        raise IronRiverError(f"{filename}: unreadable fiscal year or month")
+    fiscal = fiscal.astype("int64")
+    keep = fiscal.between(first, last)
+    frame = frame[keep]
     return pd.DataFrame({
-        "fiscal_year": frame["FY"], "month": month.astype("int64"), "component": frame["Component"],
-        "region": frame["Region"], "land_filter": frame["Land Filter"], "area": frame["Area of Responsibility"],
+        "fiscal_year": fiscal[keep], "month": month[keep].astype("int64"), "component": frame["Component"],
+        "region": frame["Region"], "land_filter": frame["Land Filter"], "area": frame[area_column],
         "drug": frame["Drug Type"].replace(DRUG_NAMES), "events": frame["Count of Event"],
-        "pounds": frame["Sum Qty (lbs)"],
+        "pounds": frame["Sum Qty (lbs)"], "partial_year": frame["FY"].str.contains("FYTD", regex=False),
     })
+
+
+def _flag_outliers(tidy: pd.DataFrame) -> pd.DataFrame:
+    """``tidy`` with ``outlier`` True on the rows of :data:`OUTLIERS` and calendar ``year`` added."""
+    tidy["year"] = calendar_year(tidy["fiscal_year"], tidy["month"])
+    tidy["outlier"] = False
+    for outlier in OUTLIERS:
+        match = pd.Series(True, index=tidy.index)
+        for column, value in outlier.items():
+            match &= tidy[column] == value
+        tidy.loc[match, "outlier"] = True
+    return tidy
 
 
 def drug_seizures(raw: RawDataset) -> pd.DataFrame:
@@ -251,13 +287,7 @@ def drug_seizures(raw: RawDataset) -> pd.DataFrame:
     cocaine totals). Seizures measure enforcement as much as flow; AMO seizures are not included.
     """
     tidy = pd.concat([_seizure_file(raw, f, *years) for f, years in DRUG_FILES.items()], ignore_index=True)
-    tidy["year"] = calendar_year(tidy["fiscal_year"], tidy["month"])
-    tidy["outlier"] = False
-    for outlier in OUTLIERS:
-        match = pd.Series(True, index=tidy.index)
-        for column, value in outlier.items():
-            match &= tidy[column] == value
-        tidy.loc[match, "outlier"] = True
+    tidy = _flag_outliers(tidy)
     return _conform(tidy.sort_values(["year", "month", "component", "region", "area", "drug"]),
                     "cbp_drug_seizures")
 
@@ -270,3 +300,70 @@ def drug_seizures(raw: RawDataset) -> pd.DataFrame:
 def tidy_cbp_drug_seizures_fy2019_fy2023(raw: RawDataset) -> dict[str, pd.DataFrame]:
     """Tidy the two CBP seizure files into one series without double counting (see :func:`drug_seizures`)."""
     return {"cbp_drug_seizures": drug_seizures(raw)}
+
+
+def recent_drug_seizures(raw: RawDataset) -> pd.DataFrame:
+    """CBP (OFO and USBP) drug seizures FY2023 – Apr 2026, columns as :func:`drug_seizures` plus ``partial_year``.
+
+    ``partial_year`` is True for FY2026 (Oct 2025–Apr 2026, "FYTD" in the source): never compare its total with
+    a full year. The Seattle FY2023-Feb cocaine row is flagged ``outlier`` as in the FY2019–FY2023 table. Air
+    and Marine Operations seizures are not here (see :func:`amo_drug_seizures`) and must not be added.
+    """
+    tidy = _flag_outliers(_seizure_file(raw, RECENT_DRUG_FILE, SERIES_SWITCH_FISCAL_YEAR, 2026))
+    return _conform(tidy.sort_values(["year", "month", "component", "region", "area", "drug"]),
+                    "cbp_drug_seizures_2023_2026")
+
+
+def amo_drug_seizures(raw: RawDataset) -> pd.DataFrame:
+    """Air and Marine Operations drug seizures FY2019 – Dec 2025 (FY2026 = Oct–Dec, ``partial_year``).
+
+    A separate CBP component (air and maritime interdiction, mostly Caribbean, Gulf and Pacific): its rows,
+    even those labelled Southwest Border, are **never** added to port-of-entry or Border Patrol totals.
+    ``branch`` is the AMO branch; ``land_filter`` is "Land" or "Other" as in the source.
+    """
+    tidy = pd.concat([_seizure_file(raw, f, *years, area_column="Branch") for f, years in AMO_FILES.items()],
+                     ignore_index=True).rename(columns={"area": "branch"})
+    tidy["year"] = calendar_year(tidy["fiscal_year"], tidy["month"])
+    return _conform(tidy.sort_values(["year", "month", "region", "branch", "drug"]), "amo_drug_seizures")
+
+
+@tidies("cbp_drug_seizures_fy2023_fy2026", tables={
+    "cbp_drug_seizures_2023_2026": "CBP OFO and USBP drug seizures (events; pounds) by month, component, region, "
+                                   "land filter, area and drug, FY2023–Apr 2026; partial_year True for FY2026; "
+                                   "outlier True for Seattle FY2023-Feb cocaine; AMO not included.",
+    "amo_drug_seizures": "CBP Air and Marine Operations drug seizures (events; pounds) by month, region, branch "
+                         "and drug, FY2019–Dec 2025; a separate component, never added to OFO/USBP totals.",
+})
+def tidy_cbp_drug_seizures_fy2023_fy2026(raw: RawDataset) -> dict[str, pd.DataFrame]:
+    """Tidy the FY2023–FY2026 nationwide release and the AMO files (see each function)."""
+    return {"cbp_drug_seizures_2023_2026": recent_drug_seizures(raw), "amo_drug_seizures": amo_drug_seizures(raw)}
+
+
+def drug_seizure_series(fy2019_fy2023: pd.DataFrame, fy2023_fy2026: pd.DataFrame) -> pd.DataFrame:
+    """One OFO + USBP seizure table FY2019 – Apr 2026 from the store tables ``cbp_drug_seizures`` and
+    ``cbp_drug_seizures_2023_2026``: fiscal years before :data:`SERIES_SWITCH_FISCAL_YEAR` from the first, the
+    rest from the second, so FY2023 is counted once. Columns of ``cbp_drug_seizures_2023_2026``."""
+    older = fy2019_fy2023[fy2019_fy2023["fiscal_year"] < SERIES_SWITCH_FISCAL_YEAR].assign(partial_year=False)
+    newer = fy2023_fy2026[fy2023_fy2026["fiscal_year"] >= SERIES_SWITCH_FISCAL_YEAR]
+    return _conform(pd.concat([older, newer], ignore_index=True), "cbp_drug_seizures_2023_2026")
+
+
+def seizures_by_fiscal_year(series: pd.DataFrame, drug: str, region: str | None = None,
+                            land_only: bool = False, include_outliers: bool = False) -> pd.DataFrame:
+    """Pounds and events of ``drug`` seized per fiscal year from a :func:`drug_seizure_series` table.
+
+    ``region`` (e.g. "Southwest Border") restricts the region; ``land_only`` keeps ``land_filter == "Land
+    Only"``; flagged outliers are left out unless ``include_outliers``. Returns ``fiscal_year``, ``pounds``,
+    ``events``, ``months`` (months with any row) and ``partial_year``.
+    """
+    keep = series["drug"] == drug
+    if region is not None:
+        keep &= series["region"] == region
+    if land_only:
+        keep &= series["land_filter"] == "Land Only"
+    if not include_outliers:
+        keep &= ~series["outlier"]
+    return (series[keep].groupby("fiscal_year")
+            .agg(pounds=("pounds", "sum"), events=("events", "sum"), months=("month", "nunique"),
+                 partial_year=("partial_year", "any"))
+            .reset_index())

@@ -5,7 +5,14 @@ disputes between the two states. Missing values are coded two ways in the raw fi
 the MID and GML files (audit §8) — and both become NA here before anyone sums them. NMC v7 extends the
 series to 2022, but 2017 onwards is a different construction (world urban population jumps 2.34 → 3.33 bn,
 US total population +4.2 % in one year; audit §0 #4): ``series_break`` marks those years so that trends
-in CINC, ``tpop`` or ``upop`` are never read across 2016→2017.
+in CINC, ``tpop`` or ``upop`` are never read across 2016→2017. ``milper_repeated`` marks military personnel
+values that repeat the state's previous year exactly — NMC fills gaps by carrying a value forward, so these are
+not new measurements. Mexico's milper is the case in point: 277 thousand in 2016 (the NMC v6.0 value), the same 277
+in 2017–2019, then 236 (2020) and 216 (2021–2022). No cited source in the literature table gives Mexico's military
+personnel after 2016, so the 2020–2021 fall (−22 %) is uncorroborated; it follows the creation of the Guardia
+Nacional, which the current text of Article 10 of the Mexican Constitution lists beside the Army, Navy and Air Force,
+and may be a reclassification of personnel rather than a smaller force. Ratios per soldier after 2019 should show
+both denominators (216–277 thousand) as a range, not the latest value alone.
 """
 
 from __future__ import annotations
@@ -41,7 +48,7 @@ _MID_COLUMNS: dict[str, str] = {
 SCHEMAS: dict[str, dict[str, str]] = {
     "cow_nmc": {"ccode": "int64", "stateabb": "str", "year": "int64", "milex": "Int64", "milper": "Int64",
                 "irst": "Int64", "pec": "Int64", "tpop": "Float64", "upop": "Float64", "cinc": "Float64",
-                "series_break": "bool"},
+                "series_break": "bool", "milper_repeated": "bool"},
     "cow_states": {"ccode": "int64", "stateabb": "str", "statenme": "str", "styear": "int64", "endyear": "int64"},
     "cow_mid_disputes": {"dispnum": "int64", "styear": "int64", "stmon": "Int64", "outcome": "Int64",
                          "settle": "Int64", "fatality": "Int64", "mindur": "Int64", "maxdur": "Int64",
@@ -80,7 +87,9 @@ def cow_nmc(raw: RawDataset) -> pd.DataFrame:
     ``pec`` (thousand coal-ton equivalents), ``tpop`` and ``upop`` (total / urban population, thousands),
     ``cinc`` (Composite Index of National Capability, share of the system total, 0–1) and ``series_break``
     (True from 2017: the extension years are not comparable with 1816–2016, audit §0 #4 — end trend
-    series at 2016 or recompute CINC without tpop/upop). Blank cells are NA (milex 2,360 rows, …).
+    series at 2016 or recompute CINC without tpop/upop) and ``milper_repeated`` (True where milper equals the
+    state's value the year before: carried, not measured; same rule for every state). Blank cells are NA
+    (milex 2,360 rows, …).
     CINC does not sum to exactly 1 per year. Raises :class:`IronRiverError` if a ccode has no state.
     """
     frame = raw.csv("cow_nmc.csv")
@@ -90,7 +99,11 @@ def cow_nmc(raw: RawDataset) -> pd.DataFrame:
         missing = sorted(frame.loc[frame["stateabb"].isna(), "ccode"].unique())
         raise IronRiverError(f"cow_nmc.csv: ccode(s) {missing} not in cow_states.csv")
     frame["series_break"] = frame["year"] >= FIRST_BREAK_YEAR
-    return _conform(frame.sort_values(["ccode", "year"]), "cow_nmc")
+    frame = frame.sort_values(["ccode", "year"])
+    previous = frame.groupby("ccode")["milper"].shift()
+    consecutive = frame.groupby("ccode")["year"].diff() == 1
+    frame["milper_repeated"] = consecutive & frame["milper"].notna() & (frame["milper"] == previous)
+    return _conform(frame, "cow_nmc")
 
 
 def cow_mid_disputes(raw: RawDataset) -> pd.DataFrame:
