@@ -72,3 +72,56 @@ def test_california_2007_sales_are_handgun_and_long_gun_checks_only() -> None:
     us_demand._yearly_sales.cache_clear()
     assert us_demand._yearly_sales().loc[2007, "CA"] == pytest.approx(
         1.1 * float((ca2007["handgun"] + ca2007["long_gun"]).sum()), rel=1e-12)
+
+
+def test_demand_index_carries_its_weights_and_months_reported() -> None:
+    us_demand._yearly_sales.cache_clear()
+    index = us_demand.demand_index()
+    assert index.weights == us_demand.trafficking_weights()
+    months = dict(zip(index.years.tolist(), index.months.tolist()))
+    assert months[1999] == 12.0 and months[2023] == 9.0          # the file ends in September 2023
+    assert index.years.dtype.kind == "i" and index.index.dtype == np.float64 and index.months.dtype == np.float64
+    frame = index.frame()
+    assert list(frame.columns) == ["year", "demand_index", "months"] and len(frame) == len(index.years)
+
+
+def test_blocks_and_block_changes_by_hand() -> None:
+    years = np.arange(1999, 2011)
+    assert [b.tolist() for b in us_demand.blocks(years, 5)] == [list(range(1999, 2004)), list(range(2004, 2009)),
+                                                                 [2009, 2010]]
+    index = np.arange(12, dtype=float) ** 2
+    means = [np.mean(index[:5]), np.mean(index[5:10]), np.mean(index[10:])]
+    assert us_demand.block_changes(index, years, 5) == pytest.approx(np.diff(means))
+
+
+def test_t_scale_is_the_median_absolute_deviation_over_the_t_quartile() -> None:
+    from scipy import stats
+
+    values = np.array([-3.0, -1.0, 0.0, 0.5, 2.0, 7.0])
+    mad = np.median(np.abs(values - np.median(values)))
+    assert us_demand._t_scale(values, 4.0) == pytest.approx(mad / stats.t.ppf(0.75, 4.0))
+
+
+def test_placebo_calibration_by_hand(raw_sales: pd.DataFrame) -> None:
+    """Placebo groups of large non-border states, rebuilt here from the raw-file sales with the same draws."""
+    from scipy import stats
+
+    us_demand._yearly_sales.cache_clear()
+    result = us_demand.placebo_calibration(4.0, 5, seed=7, groups=40)
+    others = raw_sales.drop(columns=list(BORDER))
+    larger_half = list(others.sum().sort_values(ascending=False).index[: others.shape[1] // 2])
+    weights = np.array(list(us_demand.trafficking_weights().values()))
+    rng = np.random.default_rng(7)
+    changes = []
+    for _ in range(40):
+        chosen = list(rng.choice(larger_half, 4, replace=False))
+        rest = others.drop(columns=chosen).sum(axis=1)
+        index = sum(w * np.log(others[s] / rest) for s, w in zip(chosen, rng.permutation(weights)))
+        years = raw_sales.index.to_numpy()
+        means = [index.to_numpy()[i:i + 5].mean() for i in range(0, len(years), 5)]
+        changes.append(np.diff(means))
+    pooled = np.concatenate(changes)
+    scale = np.median(np.abs(pooled - np.median(pooled))) / stats.t.ppf(0.75, 4.0)
+    assert result["scale"] == pytest.approx(scale, rel=1e-9)
+    assert result["scale_low"] < result["scale"] < result["scale_high"]
+    assert result["scale_high"] / result["scale_low"] < 3
