@@ -56,7 +56,8 @@ def test_assumptions_json_lists_every_assumption_with_its_range_and_source() -> 
         assert row["low"] <= row["value"] <= row["high"], row["name"]
         assert row["source"] and row["unit"] is not None
     ledger = {r["name"]: r for r in rows if r["stage"] == "sovereignty"}
-    assert ledger["ref_cinc_ratio"]["value"] == 5.0 and ledger["ref_cinc_ratio"]["distribution"] == "loguniform"
+    assert ledger["decay_half_life_years"]["value"] == 25.0
+    assert ledger["decay_half_life_years"]["distribution"] == "loguniform"
 
 
 def test_stage_filter_and_unknown_stage() -> None:
@@ -90,10 +91,12 @@ def test_estimate_assumptions_is_a_view_of_the_registry() -> None:
 def test_ledger_sampling_follows_the_registered_distribution() -> None:
     from ironriver.sovereignty.transforms import assumption, sample_assumption
 
-    item = assumption("ref_cinc_ratio")
+    item = assumption("decay_half_life_years")
     draws = sample_assumption(item, 20_000, np.random.default_rng(0))
-    # log-uniform on [2, 10]: the median is the geometric mean √20, not the midpoint 6
-    assert np.median(draws) == pytest.approx(np.sqrt(20), rel=0.03)
+    # log-uniform on [10, 50]: the median is the geometric mean √500, not the midpoint 30
+    assert np.median(draws) == pytest.approx(np.sqrt(500), rel=0.03)
+    fixed = assumption("carry_forward_cap_years")
+    assert (sample_assumption(fixed, 5, np.random.default_rng(0)) == fixed.value).all()
 
 
 def test_invalid_declarations_are_refused() -> None:
@@ -108,12 +111,12 @@ def test_invalid_declarations_are_refused() -> None:
 def test_a_name_declared_by_two_stages_is_an_error() -> None:
     from ironriver import assumptions as registry
 
-    clash = Assumption("ref_cinc_ratio", 1.0, 0.0, 2.0, "u", "assumption", "why")
+    clash = Assumption("decay_half_life_years", 1.0, 0.0, 2.0, "u", "assumption", "why")
     register("evidence", (clash,))
     try:
         with pytest.raises(ValueError, match="declared twice"):
             all_assumptions()
     finally:
         registry._REGISTRY["evidence"].remove(next(e for e in registry._REGISTRY["evidence"]
-                                                   if not callable(e) and e.name == "ref_cinc_ratio"))
+                                                   if not callable(e) and e.name == "decay_half_life_years"))
     assert len(all_assumptions()) == sum(len(names) for names in declared().values())

@@ -52,7 +52,7 @@ def test_export_writes_csv_parquet_json_and_refuses_to_overwrite(tmp_path: Path)
     again = run("data", "export", "us_population", "--format", "csv", "--out", str(csv_path))
     assert again.returncode == 2 and "--force" in again.stderr
     assert run("data", "export", "us_population", "--format", "csv", "--out", str(csv_path), "--force").returncode == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.csv", "n.json", "n.parquet"]  # no temporary left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.csv", "n.csv.schema.json", "n.json", "n.parquet"]  # no temporary
 
 
 def test_export_into_a_missing_folder_fails_cleanly(tmp_path: Path) -> None:

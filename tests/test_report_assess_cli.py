@@ -65,5 +65,6 @@ def test_terminal_output_prints_verdict_ledger_and_series(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     assert "verdict (2020)" in done.stdout and "The sovereignty ledger, 2020" in done.stdout
     assert "Overall threat by year" in done.stdout
+    assert done.stdout.count("How to read a threat score") == 2  # under the ledger and under the series
     assert ("The iron river" in done.stdout) or ("iron-river series is not available" in done.stdout)
     assert (tmp_path / "ironriver-report.html").exists()

@@ -30,7 +30,7 @@ def test_lineage_names_datasets_literature_models_and_assumptions(model: dict) -
     lineages = {lineage for _, _, lineage in numbers_with_lineage(model)}
     text = " ".join(lineages)
     for origin in ("store mx_homicides", "store cow_nmc", "literature cartel_members_mx_2022",
-                   "assumption ref_cinc_ratio", "timeline", "derived"):
+                   "assumption reference_range_quantiles", "timeline", "derived"):
         assert origin in text, origin
     if model["spillover"]["available"]:
         assert "model spillover" in text

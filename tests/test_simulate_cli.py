@@ -81,7 +81,7 @@ def test_the_cli_reports_a_bad_scenario_in_one_line_with_status_2(tmp_path: Path
 
 def test_the_cli_reports_a_missing_file_and_a_bad_grid_in_one_line(tmp_path: Path) -> None:
     missing = run("simulate", str(tmp_path / "nope.toml"))
-    assert missing.returncode == 2 and "no such file" in missing.stderr and len(missing.stderr.splitlines()) == 1
+    assert missing.returncode == 2 and "does not exist" in missing.stderr and len(missing.stderr.splitlines()) == 1
     grid = tmp_path / "grid.toml"
     grid.write_text('[grid]\n"levers.southbound_inspection" = [1, 500]\n')
     bad = run("sweep", str(grid))

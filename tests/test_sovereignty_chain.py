@@ -51,11 +51,18 @@ def fake_models(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_chain_runs_with_every_model_and_traces_every_number(fake_models: None) -> None:
     result = chain.assess("2005:2024", seed=1, n_draws=60, n_weightings=10, use_cache=False, parallel=False)
     assert result.iron_river is not None and result.spillover is not None
-    ids = {s.indicator.id for s in result.ledger.indicators}
-    assert {"mx_inflow_per_legal_acquisition", "mx_spillover_effect"} <= ids
-    inflow = result.ledger.series("mx_inflow_per_legal_acquisition")
-    assert inflow.available.all() and (inflow.draws[:, 0] > 0).all()
-    assert "model iron_river" in inflow.lineage[0]
+    draws = result.ledger.draws
+    i = draws.index("mx_inflow_per_legal_acquisition")
+    observed = np.flatnonzero(draws.status[i] == "observed")
+    assert observed.size >= 8 and (draws.values[:, i, observed] > 0).all()
+    assert draws.status[i][0] == "missing"                 # 2005: no legal-sales figure within three years
+    assert "model iron_river" in draws.lineage[i][observed[0]]
+    assert (draws.status[draws.index("mx_spillover_effect")] != "missing").all()
+    as_json = result.to_json_dict()
+    assert {c["concept"] for c in as_json["concepts"]} >= {"deaths_from_what_crosses", "power_asymmetry"}
+    assert {r["id"] for r in as_json["indicators"]} == set(draws.table["id"])
+    assert all(r["source"] in ("dataset", "literature", "model", "events") and r["max_years_carried"] <= 3
+               for r in as_json["indicators"])
     assert not any("iron-river" in note for note in result.missing)
     model = build_model(result)
     assert model["iron_river"]["available"] and len(model["iron_river"]["series"]) == 20   # the window only

@@ -8,11 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ironriver.errors import UnknownNameError
-from ironriver.sovereignty.indicators import INDICATORS
 from ironriver.sovereignty.transforms import (
     ASSUMPTIONS,
     Assumption,
-    Transform,
     assumption,
     identity_share,
     log_logistic,
@@ -63,22 +61,32 @@ def test_assumption_draws_stay_in_range(assumption_id: str, seed: int) -> None:
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.sampled_from(sorted(INDICATORS)), st.lists(st.floats(min_value=0, max_value=1e8), min_size=2, max_size=8))
-def test_every_indicator_transform_is_monotone(indicator_id: str, xs: list[float]) -> None:
-    transform = INDICATORS[indicator_id].transform
+@given(st.lists(st.floats(min_value=0, max_value=1e8), min_size=2, max_size=8),
+       st.floats(min_value=1e-3, max_value=1e6), st.floats(min_value=1.0, max_value=100.0))
+def test_the_ledgers_threats_are_monotone_in_the_value(xs: list[float], low: float, factor: float) -> None:
+    from ironriver.sovereignty.draws import IndicatorDraws
+    from ironriver.sovereignty.ledger import threats
+
     ordered = np.sort(np.array(xs))
-    threats = transform.point(ordered)
-    assert (np.diff(threats) >= -1e-12).all() and ((threats >= 0) & (threats <= 1)).all()
-    draws = transform.draws(np.tile(ordered, (3, 1)), np.array([0.5, 1.0, 2.0]))
-    assert (np.diff(draws, axis=1) >= -1e-12).all()
+    rows = [{"id": "x", "state": "MEX", "kind": "domestic", "concept": "c", "transform": "log_logistic",
+             "reference_low": low, "reference_high": low * factor}]
+    values = np.tile(ordered, (5, 1))[:, None, :]
+    got = threats(IndicatorDraws.constructed(rows, np.arange(len(xs)), values), seed=0)[:, 0, :]
+    assert (np.diff(got, axis=1) >= -1e-12).all() and ((got >= 0) & (got <= 1)).all()
 
 
-def test_every_reference_point_is_a_listed_assumption() -> None:
-    for indicator in INDICATORS.values():
-        if indicator.transform.kind == "log_logistic":
-            item = assumption(indicator.transform.reference)
-            assert item.why and item.low <= item.value <= item.high
-            assert item.name in indicator.transform.description
+def test_every_log_logistic_indicator_has_a_reference_range_from_its_concept() -> None:
+    from ironriver.sovereignty.chain import gather_inputs
+    from ironriver.sovereignty.draws import build_indicator_draws
+
+    table = build_indicator_draws(gather_inputs(), None, np.array([2020]), n_draws=5, seed=0).table
+    logistic = table[table["transform"] == "log_logistic"]
+    measured = logistic[logistic["reference"].notna()]
+    assert (measured["reference_low"] <= measured["reference"]).all()
+    assert (measured["reference"] <= measured["reference_high"]).all()
+    assert (measured["reference_high"] / measured["reference_low"] >= 2.0 - 1e-9).all()
+    for name in ("reference_range_quantiles", "carry_log_sd_per_year", "spillover_half_life_years"):
+        assert assumption(name).why
 
 
 def test_bad_assumptions_are_refused() -> None:
@@ -87,6 +95,4 @@ def test_bad_assumptions_are_refused() -> None:
     with pytest.raises(ValueError):
         Assumption("x", 0.0, 0.0, 1.0, "unit", "assumption", "log scale from zero", distribution="loguniform")
     with pytest.raises(UnknownNameError, match="did you mean"):
-        assumption("ref_cinc_ration")
-    with pytest.raises(UnknownNameError):
-        Transform("log_logistic", "no_such_reference")
+        assumption("decay_half_life_year")

@@ -1,4 +1,7 @@
-"""The ledger aggregates as documented and the verdict flips when the constructed evidence flips."""
+"""The ledger aggregates as documented and the verdict flips when the constructed evidence flips.
+
+Draws are constructed (share transforms: the value is the threat), so every expected number is by hand.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +10,24 @@ import pytest
 
 from ironriver.errors import IronRiverError, OutOfRangeError
 from ironriver.sovereignty.chain import DEFAULT_YEARS, YEAR_SPAN, parse_years
-from ironriver.sovereignty.indicators import Indicator, IndicatorSeries
-from ironriver.sovereignty.ledger import build_ledger
-from ironriver.sovereignty.transforms import Transform
+from ironriver.sovereignty.draws import IndicatorDraws
+from ironriver.sovereignty.ledger import score
 from ironriver.sovereignty.verdict import compare, sentence, verdict
 
 YEARS = np.array([2020, 2021])
 
 
-def share(state: str, kind: str, values: list[float], name: str = "x") -> IndicatorSeries:
-    """An indicator whose value is already a threat (share transform), with no uncertainty."""
-    meta = Indicator(f"{state}_{kind}_{name}", state, kind, "constructed", "given", "share", "higher = more threat",
-                     ("constructed",), Transform("share"))
-    value = np.array(values, dtype=float)
-    return IndicatorSeries(meta, YEARS, value, value[None, :].copy(), ["constructed"] * len(values))
+def share(state: str, kind: str, values: list[float] | np.ndarray, name: str = "x") -> tuple[dict, np.ndarray]:
+    """An indicator whose value is already a threat (share transform); ``values`` per year, or (draws, years)."""
+    value = np.asarray(values, dtype=float)
+    return {"id": f"{state}_{kind}_{name}", "state": state, "kind": kind, "concept": f"{kind}_{name}"}, \
+        (value if value.ndim == 2 else value[None, :])
+
+
+def build_ledger(indicators: list, years: np.ndarray, *, n_draws: int, n_weightings: int):
+    rows = [row for row, _ in indicators]
+    values = np.stack([np.broadcast_to(v, (n_draws, years.size)) for _, v in indicators], axis=1)
+    return score(IndicatorDraws.constructed(rows, years, values), n_weightings=n_weightings)
 
 
 def test_single_indicators_pass_through_unchanged() -> None:
@@ -32,12 +39,17 @@ def test_single_indicators_pass_through_unchanged() -> None:
     assert table.loc[("MEX", "domestic", 2021), "median"] == pytest.approx(0.6)
 
 
-def test_weights_stay_within_the_indicators_range() -> None:
+def test_concepts_are_averaged_with_equal_weights_and_kinds_with_shared_dirichlet_weights() -> None:
     ledger = build_ledger([share("MEX", "domestic", [0.2, 0.2], "a"), share("MEX", "domestic", [0.9, 0.9], "b"),
-                           share("USA", "domestic", [0.5, 0.5])], YEARS, n_draws=5, n_weightings=200)
-    scores = ledger.kind_scores[("MEX", "domestic")]
-    assert scores.min() >= 0.2 - 1e-6 and scores.max() <= 0.9 + 1e-6
-    assert scores.std() > 0.05                       # the weighting matters and is sampled
+                           share("USA", "domestic", [0.5, 0.5]), share("MEX", "westphalian", [0.1, 0.1]),
+                           share("USA", "westphalian", [0.3, 0.3])], YEARS, n_draws=5, n_weightings=200)
+    assert np.allclose(ledger.kind_scores[("MEX", "domestic")], 0.55)        # (0.2 + 0.9) / 2
+    w = ledger.kind_weights
+    expected_mex = (w[:, 0] * 0.55 + w[:, 2] * 0.1) / (w[:, 0] + w[:, 2])
+    expected_usa = (w[:, 0] * 0.5 + w[:, 2] * 0.3) / (w[:, 0] + w[:, 2])
+    assert np.allclose(ledger.overall["MEX"][:, 0, 0], expected_mex, atol=1e-6)
+    assert np.allclose(ledger.overall["USA"][:, 0, 0], expected_usa, atol=1e-6)
+    assert ledger.overall["MEX"].std() > 0.05                               # the kind weighting is sampled
 
 
 @pytest.mark.parametrize(("mex", "usa", "winner"), [(0.9, 0.1, "MEX"), (0.1, 0.9, "USA")])
@@ -67,6 +79,7 @@ def test_a_missing_year_drops_out_and_reweights() -> None:
                   share("USA", "domestic", [0.5, 0.5])]
     ledger = build_ledger(indicators, YEARS, n_draws=10, n_weightings=50)
     assert np.allclose(ledger.kind_scores[("MEX", "domestic")][:, :, 1], 0.3)   # only "b" in 2021
+    assert np.allclose(ledger.kind_scores[("MEX", "domestic")][:, :, 0], 0.6)   # (0.9 + 0.3) / 2 in 2020
     flipped = verdict(ledger)
     assert flipped.get(2021).p_usa_more == 1.0 and flipped.get(2020).p_mex_more > 0
 
@@ -80,9 +93,8 @@ def test_equal_zero_threats_are_a_tie_not_a_usa_win() -> None:
 
 
 def test_uncertain_evidence_gives_an_intermediate_probability() -> None:
-    meta = Indicator("MEX_d", "MEX", "domestic", "t", "f", "u", "d", ("c",), Transform("share"))
     draws = np.linspace(0.0, 1.0, 101)[:, None].repeat(2, axis=1)       # uniform over [0, 1]
-    mex = IndicatorSeries(meta, YEARS, np.array([0.5, 0.5]), draws, ["c", "c"])
+    mex = share("MEX", "domestic", draws)
     result = verdict(build_ledger([mex, share("USA", "domestic", [0.25, 0.25])], YEARS, n_draws=101, n_weightings=4))
     assert result.get(2020).p_mex_more == pytest.approx(0.75, abs=0.02)
 

@@ -19,9 +19,16 @@ class UnknownNameError(IronRiverError, KeyError):
     """A name (dataset, table, state, literature id, lever …) that ironriver does not know."""
 
     def __init__(self, kind: str, name: str, choices: Iterable[str]) -> None:
-        choices = list(choices)
+        choices = [str(choice) for choice in choices]
         close = difflib.get_close_matches(str(name), choices, n=3, cutoff=0.5)
-        hint = f"; did you mean: {', '.join(close)}?" if close else ""
+        close += [c for c in choices if str(name).lower() in c.lower() and c not in close][:5 - len(close)]
+        if close:
+            hint = f"; did you mean: {', '.join(close)}?"
+        elif choices:
+            shown = ", ".join(choices[:8])
+            hint = f"; choose one of: {shown}" + (f", … ({len(choices)} in all)" if len(choices) > 8 else "")
+        else:
+            hint = ""
         super().__init__(f"unknown {kind} '{name}'{hint}")
         self.kind, self.name, self.close_matches = kind, name, close
 

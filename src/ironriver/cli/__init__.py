@@ -8,9 +8,11 @@ user sees what was wrong, never a traceback.
 
 from __future__ import annotations
 
+import enum
 import importlib
 import pkgutil
 import sys
+from typing import Annotated
 
 import typer
 
@@ -23,6 +25,36 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from ironriver.about import data_package_sha256, version
+
+        typer.echo(f"ironriver {version()} (data package sha256 {data_package_sha256()[:12]})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                                   help="print the version and the data-package hash, then stop")]
+             = False) -> None:
+    """Whose sovereignty does the US–Mexico border threaten? Real data, honest uncertainty."""
+
+
+class _CitationFormat(str, enum.Enum):
+    text = "text"
+    bibtex = "bibtex"
+
+
+@app.command("cite")
+def _cite(format: Annotated[_CitationFormat, typer.Option("--format", help="plain text or a BibTeX entry")]
+          = _CitationFormat.text) -> None:
+    """How to cite ironriver itself: version and data-package sha256 (datasets: `ironriver data cite`)."""
+    from ironriver.about import cite_software
+
+    typer.echo(cite_software(format.value))
 
 
 def _register_commands() -> None:

@@ -19,9 +19,12 @@ from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ironriver.cli._common import console, errors
+from ironriver.cli._common import console, errors, print_table
+from ironriver.data.shipped import resolve_shipped
 from ironriver.errors import IronRiverError
+from ironriver.plain_words import THREAT_SCORE_SENTENCE
 
+DEFAULT_REPORT = "ironriver-report.html"
 KIND_ORDER = ("domestic", "interdependence", "westphalian", "international_legal", "overall")
 
 
@@ -56,7 +59,8 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
         ledger.add_row(kind.replace("_", " "), _cell(rows["MEX"]), _cell(rows["USA"]),
                        "—" if not c.comparable else f"{c.p_mex_more:.2f}",
                        "—" if not c.comparable else f"{c.p_usa_more:.2f}")
-    console.print(ledger)
+    print_table(ledger)
+    console.print(THREAT_SCORE_SENTENCE, style="dim")
 
     by_year = Table(title="Overall threat by year: median [90% interval]")
     for column in ("year", "Mexico", "USA", "P(MEX more)"):
@@ -67,7 +71,8 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
         c = verdict.get(int(y), "overall")
         by_year.add_row(str(y), _cell(rows["MEX"]), _cell(rows["USA"]),
                         "—" if not c.comparable else f"{c.p_mex_more:.2f}")
-    console.print(by_year)
+    print_table(by_year)
+    console.print(THREAT_SCORE_SENTENCE, style="dim")
 
     if assessment.iron_river is not None:
         draws = assessment.iron_river["draws"]
@@ -79,7 +84,7 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
         for y, group in draws.groupby("year")["guns_per_year"]:
             river.add_row(str(y), f"{group.median():,.0f}",
                           f"{group.quantile(0.05):,.0f} – {group.quantile(0.95):,.0f}")
-        console.print(river)
+        print_table(river)
     else:
         console.print("[yellow]The iron-river series is not available in this run.[/yellow]")
     for note in dict.fromkeys(assessment.missing):
@@ -93,10 +98,11 @@ def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess_command(
         years: Annotated[str | None, typer.Option("--years", help="window A:B, e.g. 2005:2024")] = None,
-        scenario: Annotated[Path | None, typer.Option("--scenario", help="scenario TOML: policy levers applied first")] = None,
+        scenario: Annotated[Path | None, typer.Option("--scenario", help="scenario: a shipped name (`ironriver scenarios list`) or a TOML file; policy levers applied first")] = None,
         seed: Annotated[int, typer.Option("--seed", help="seed of every random draw")] = 0,
         as_json: Annotated[bool, typer.Option("--json", help="print the ledger and verdict as JSON on stdout")] = False,
-        out: Annotated[Path, typer.Option("--out", help="where to write the HTML report")] = Path("ironriver-report.html"),
+        out: Annotated[Path | None, typer.Option("--out", help="where to write the HTML report (default "
+                                                        "ironriver-report.html; with --json, only if given)")] = None,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="re-run the models even if cached")] = False,
         allow_missing: Annotated[bool, typer.Option(
             "--allow-missing", help="build the ledger without a model that failed (named in the output) "
@@ -107,9 +113,11 @@ def register(app: typer.Typer) -> None:
 
         started = time.perf_counter()
         window = parse_years(years)
-        out = _check_out(out)
-        if scenario is not None and not Path(scenario).is_file():
-            raise IronRiverError(f"scenario file {scenario} does not exist")
+        if out is None and not as_json:  # `--json` is for scripts: it writes a report only when asked to
+            out = Path(DEFAULT_REPORT)
+        out = _check_out(out) if out is not None else None
+        if scenario is not None:
+            scenario = resolve_shipped("scenarios", scenario)
 
         steps = (*STEPS, "report")
         with Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -124,7 +132,8 @@ def register(app: typer.Typer) -> None:
                                 allow_missing=allow_missing)
             from ironriver.report import build_model, write_report
 
-            write_report(build_model(assessment), out)
+            if out is not None:
+                write_report(build_model(assessment), out)
             progress.update(task, completed=len(steps), description="done")
         seconds = time.perf_counter() - started
         if allow_missing and assessment.missing:
@@ -132,8 +141,9 @@ def register(app: typer.Typer) -> None:
             for note in dict.fromkeys(assessment.missing):
                 errors.print(f"[bold red]warning: not included:[/bold red] {note}")
         if as_json:
-            typer.echo(json.dumps({**assessment.to_json_dict(), "report": str(out)}, ensure_ascii=False,
-                                  allow_nan=False))
-            errors.print(f"report: {out} ({seconds:.1f} s)")
+            typer.echo(json.dumps({**assessment.to_json_dict(), "report": None if out is None else str(out)},
+                                  ensure_ascii=False, allow_nan=False))
+            errors.print(f"report: {out} ({seconds:.1f} s)" if out is not None else
+                         f"done in {seconds:.1f} s (no report written; add --out FILE for one)")
         else:
             _print_tables(assessment, out, seconds)

@@ -5,12 +5,20 @@ from __future__ import annotations
 import enum
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from ironriver.cli._common import console, ensure_store_with_progress
+from ironriver.cli._common import (
+    AsCsv,
+    AsJson,
+    console,
+    emit_records,
+    ensure_store_with_progress,
+    frame_table,
+    print_table,
+)
 from ironriver.files import atomic_write, write_via_temporary
 from ironriver.errors import ChecksumError, UnknownNameError
 
@@ -29,24 +37,38 @@ class ExportFormat(str, enum.Enum):
 
 
 @data_app.command("list")
-def list_datasets() -> None:
+def list_datasets(as_json: AsJson = False, as_csv: AsCsv = False) -> None:
     """Each dataset with its title, span, tidy tables, rows and licence."""
+    import pandas as pd
+
     from ironriver.data import manifest
     from ironriver.store import tables
 
     ensure_store_with_progress()
     catalogue = tables()
-    table = Table(title="ironriver data: the packaged public record", show_lines=False)
-    for column in ("dataset", "title", "span", "tables (rows)", "licence"):
-        table.add_column(column, overflow="fold")
+    rows = []
     for name, meta in manifest()["datasets"].items():
         own = catalogue[catalogue["dataset"] == name]
-        listed = ", ".join(f"{t} ({r:,})" for t, r in zip(own["table"], own["rows"]))
-        table.add_row(name, meta["title"], meta["temporal_coverage"], listed or "—", meta["licence"][:60])
+        rows.append({"dataset": name, "title": meta["title"], "span": meta["temporal_coverage"],
+                     "tables": {t: int(r) for t, r in zip(own["table"], own["rows"])}, "licence": meta["licence"]})
     literature = catalogue[catalogue["dataset"] == "literature"]
-    table.add_row("literature", "figures and events transcribed from the literature (facts.md)", "1846/2025",
-                  ", ".join(f"{t} ({r:,})" for t, r in zip(literature["table"], literature["rows"])), "cited per row")
-    console.print(table)
+    rows.append({"dataset": "literature", "title": "figures and events transcribed from the published literature, "
+                 "each row cited", "span": "1846/2025",
+                 "tables": {t: int(r) for t, r in zip(literature["table"], literature["rows"])},
+                 "licence": "cited per row"})
+    frame = pd.DataFrame(rows)
+    if as_csv:
+        frame["tables"] = frame["tables"].map(lambda tables: ";".join(tables))
+    if emit_records(frame, as_json=as_json, as_csv=as_csv):
+        return
+    table = Table(title="ironriver data: the packaged public record",
+                  caption="`ironriver data show TABLE` for rows, `ironriver data cite NAME` for the citation")
+    for column in ("dataset", "title", "span", "tables (rows)", "licence"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        listed = ", ".join(f"{t} ({r:,})" for t, r in row["tables"].items())
+        table.add_row(row["dataset"], row["title"], row["span"], listed or "—", row["licence"])
+    print_table(table)
 
 
 def _resolve_table(name: str) -> str:
@@ -67,20 +89,30 @@ def _resolve_table(name: str) -> str:
 
 @data_app.command("show")
 def show(name: Annotated[str, typer.Argument(help="table name (or a dataset with one table)")],
-         limit: Annotated[int, typer.Option(min=1, help="rows to show")] = 10) -> None:
-    """The first rows of a tidy table, and its description."""
+         limit: Annotated[int, typer.Option(min=1, help="rows to show")] = 10,
+         columns: Annotated[str | None, typer.Option("--columns", help="only these columns, comma-separated: "
+                                                                         "--columns state,month,totals")] = None,
+         as_json: AsJson = False, as_csv: AsCsv = False) -> None:
+    """The first rows of a tidy table, and its description; one record per block when the table is too wide."""
     from ironriver.store import load, tables
 
     ensure_store_with_progress()
     table_name = _resolve_table(name)
     frame = load(table_name)
+    if columns:
+        chosen = [c.strip() for c in columns.split(",") if c.strip()]
+        for column in chosen:
+            if column not in frame.columns:
+                raise UnknownNameError(f"column of {table_name}", column, map(str, frame.columns))
+        frame = frame[chosen]
+    shown = frame.head(limit)
+    if emit_records(shown, as_json=as_json, as_csv=as_csv):
+        return
     catalogue = tables().set_index("table")
-    table = Table(title=f"{table_name}: {catalogue.loc[table_name, 'description']} ({len(frame):,} rows)")
-    for column in frame.columns:
-        table.add_column(str(column), overflow="fold")
-    for row in frame.head(limit).itertuples(index=False):
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
+    title = f"{table_name}: {catalogue.loc[table_name, 'description']}"
+    caption = (f"first {len(shown):,} of {len(frame):,} rows · {len(frame.columns)} columns"
+               + ("" if columns else " · --columns a,b,c to choose"))
+    print_table(frame_table(shown, title=title, caption=caption))
 
 
 @data_app.command("cite")
@@ -127,13 +159,30 @@ def export(name: Annotated[str, typer.Argument(help="table name (or a dataset wi
         raise typer.BadParameter("--out PATH is required")
     if format is ExportFormat.csv:
         with atomic_write(out, force=force) as stream:
-            frame.to_csv(stream, index=False)
+            frame.to_csv(stream, index=False, float_format="%.15g")
+        schema = out.with_name(out.name + ".schema.json")
+        with atomic_write(schema, force=True) as stream:
+            json.dump(table_schema(frame), stream, indent=2)
+        console.print(f"wrote the column types (Frictionless table schema) to {schema}")
     elif format is ExportFormat.json:
         with atomic_write(out, force=force) as stream:
-            stream.write(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+            stream.write(frame.to_json(orient="records", date_format="iso", force_ascii=False, double_precision=15))
     else:
         write_via_temporary(out, lambda path: frame.to_parquet(path, index=False), force=force)
     console.print(f"wrote {len(frame):,} rows to {out}")
+
+
+_FRICTIONLESS_TYPES = {"i": "integer", "u": "integer", "f": "number", "b": "boolean", "M": "datetime"}
+
+
+def table_schema(frame: Any) -> dict[str, Any]:
+    """A Frictionless table schema for a CSV export, so that codes such as ``"01"`` stay strings.
+
+    Read it back with ``pandas.read_csv(path, dtype={f["name"]: str for f in schema["fields"]
+    if f["type"] == "string"}, keep_default_na=False, na_values=[""])``."""
+    fields = [{"name": str(column), "type": _FRICTIONLESS_TYPES.get(frame[column].dtype.kind, "string")}
+              for column in frame.columns]
+    return {"fields": fields, "missingValues": [""]}
 
 
 @data_app.command("verify")

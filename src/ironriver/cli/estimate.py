@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ironriver.cli._common import console, ensure_store_with_progress
+from ironriver.cli._common import console, ensure_store_with_progress, print_table
 from ironriver.errors import OutOfRangeError
 
 CHART_WIDTH = 26
@@ -120,7 +120,7 @@ def _print_literature(posterior) -> None:  # type: ignore[no-untyped-def]
         interval = (f"{row.posterior_q05:.0%}–{row.posterior_q95:.0%}" if share
                     else f"{_guns(row.posterior_q05)}–{_guns(row.posterior_q95)}")
         table.add_row(row.id, row.period, value, interval, f"{row.percentile:.0%}", "yes" if row.fitted else "no")
-    console.print(table)
+    print_table(table)
 
 
 def _print_assumptions(as_json: bool) -> None:
@@ -139,7 +139,7 @@ def _print_assumptions(as_json: bool) -> None:
         else:
             value = _guns(row.value) if abs(row.value) >= 1000 else f"{row.value:.4g}"
         table.add_row(row.kind, row.name, value, f"{row.low:.4g} – {row.high:.4g}", row.unit, row.source, row.why)
-    console.print(table)
+    print_table(table)
 
 
 def _print_sensitivity(frame) -> None:  # type: ignore[no-untyped-def]
@@ -151,11 +151,11 @@ def _print_sensitivity(frame) -> None:  # type: ignore[no-untyped-def]
         table.add_row(row["kind"], row["name"], row["change"], _guns(row["median"]),
                       f"{_guns(row['q05'])}–{_guns(row['q95'])}", f"{row['median_change']:+.0%}",
                       f"{row['width_change']:+.0%}")
-    console.print(table)
+    print_table(table)
 
 
 def estimate_command(
-    years: Annotated[str | None, typer.Option("--years", help="years to report, e.g. 1999:2024")] = None,
+    years: Annotated[str | None, typer.Option("--years", help="years to fit and report, e.g. 1999:2024; the window changes the fit itself (the yearly random walk and the evidence it fuses cover only these years), so a year's estimate can differ between windows")] = None,
     include_literature: Annotated[bool, typer.Option("--include-literature",
                                                      help="also fit the published flow estimates")] = False,
     nuts: Annotated[bool, typer.Option("--nuts", help="NumPyro NUTS instead of Laplace-IS (extra [nuts])")] = False,
@@ -206,7 +206,7 @@ def estimate_command(
         for key, label in (("submitted", "submitted by Mexico"), ("us_sourced", "found US-sourced")):
             p = prediction[key]
             table.add_row(label, f"{p['median']:,.0f}", f"{p['q05']:,.0f} – {p['q95']:,.0f}")
-        console.print(table)
+        print_table(table)
         return
     if as_json:
         print(json.dumps(posterior.to_json(), ensure_ascii=False))

@@ -14,7 +14,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ironriver.cli._common import console, ensure_store_with_progress, errors
+from ironriver.cli._common import console, ensure_store_with_progress, errors, print_table
 from ironriver.files import atomic_write
 
 
@@ -68,9 +68,14 @@ def _guns(value: float) -> str:
 
 
 def _interval(low: float, high: float, pct: bool = False) -> str:
+    """An interval with spaces around the dash, so a narrow column wraps between the numbers, never inside one."""
     if pct:
         return f"{low:+.1f}% to {high:+.1f}%"
-    return f"{_guns(low)}–{_guns(high)}"
+    return f"{_guns(low)} – {_guns(high)}"
+
+
+def _span(years: tuple[int, ...]) -> str:
+    return f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
 def _print_json(payload: Any) -> None:
@@ -109,7 +114,7 @@ def _assumptions_table(frame: Any) -> Table:
         low = "" if row.low is None or row.low != row.low else f"{row.low:g}"
         high = "" if row.high is None or row.high != row.high else f"{row.high:g}"
         span = f"{low}–{high}" if low or high else ""
-        table.add_row(row.kind, row.name, value, span, row.unit, str(row.used_by), str(row.why)[:160])
+        table.add_row(row.kind, row.name, value, span, row.unit, str(row.used_by), str(row.why))
     return table
 
 
@@ -126,7 +131,8 @@ def _levers_table() -> Table:
 
 
 def simulate_command(
-    scenario: Annotated[Path | None, typer.Argument(help="scenario TOML file (default: the status quo)")] = None,
+    scenario: Annotated[Path | None, typer.Argument(help="a shipped scenario name (`ironriver scenarios list`) or a "
+                                                         "TOML file (default: the status quo)")] = None,
     replicates: Replicates = 1000,
     seed: Seed = 0,
     years: Years = None,
@@ -145,8 +151,8 @@ def simulate_command(
             _print_json({"levers": [_lever_dict(lever) for lever in _levers()],
                          "assumptions": frame.astype(object).where(frame.notna(), None).to_dict(orient="records")})
         else:
-            console.print(_levers_table())
-            console.print(_assumptions_table(frame))
+            print_table(_levers_table())
+            print_table(_assumptions_table(frame))
         return
     inputs = _prepare([chosen], calibration, seed)
     with _progress(f"simulating {chosen.name}", quiet=False) as report:
@@ -174,23 +180,23 @@ def _print_result(result: Any) -> None:
     from ironriver.supply_chain.sweep import _show
 
     levers = ", ".join(f"{k} = {_show(v)}" for k, v in result.scenario.active_levers().items()) or "none (status quo)"
-    years = f"{result.years[0]}" if len(result.years) == 1 else f"{result.years[0]}–{result.years[-1]}"
-    title = (f"{result.scenario.name}: {len(result.replicates):,} replicates, seed {result.seed}, {years}; "
-             f"levers: {levers}")
-    table = Table(title=title, caption=f"median and 90% interval over replicates · calibration: {result.calibration}")
+    years = _span(result.years)
+    title = (f"{result.scenario.name}, {years} (per year; median and 90% interval over {len(result.replicates):,} "
+             f"replicates, seed {result.seed}); levers: {levers}")
+    table = Table(title=title, caption=f"calibration: {result.calibration}")
     for column in ("quantity", "median", "90% interval", "unit", "meaning"):
         table.add_column(column, overflow="fold")
     from ironriver.supply_chain.result import QUANTITIES
 
     for row in summary[summary["group"] == "total"].itertuples(index=False):
         shown = f"{row.median:.2%}" if row.unit == "fraction" else _guns(row.median)
-        span = f"{row.low:.2%}–{row.high:.2%}" if row.unit == "fraction" else _interval(row.low, row.high)
-        table.add_row(row.quantity, shown, span, row.unit, QUANTITIES[row.quantity][1])
-    console.print(table)
+        span = f"{row.low:.2%} – {row.high:.2%}" if row.unit == "fraction" else _interval(row.low, row.high)
+        table.add_row(row.quantity.replace("_", " "), shown, span, row.unit, QUANTITIES[row.quantity][1])
+    print_table(table)
     for group, title in (("channel", "by channel"), ("source_state", "by US source state"),
                          ("corridor", "by crossing corridor")):
         part = summary[summary["group"] == group]
-        breakdown = Table(title=f"{result.scenario.name}, {title} (guns/year, median [90% interval])")
+        breakdown = Table(title=f"{result.scenario.name}, {years}, {title} (guns/year: median [90% interval])")
         breakdown.add_column(group.replace("_", " "))
         quantities = ["bought", "interdicted", "arrived"] + (["recovered", "traced"] if group == "source_state" else [])
         for quantity in quantities:
@@ -202,13 +208,14 @@ def _print_result(result: Any) -> None:
                 cells.append("" if hit.empty else
                              f"{_guns(hit['median'].iloc[0])} [{_interval(hit['low'].iloc[0], hit['high'].iloc[0])}]")
             breakdown.add_row(key, *cells)
-        console.print(breakdown)
+        print_table(breakdown)
     for note in result.notes:
         console.print(f"note: {note}")
 
 
 def compare_command(
-    scenarios: Annotated[list[Path], typer.Argument(help="scenario TOML files; the first is the reference")],
+    scenarios: Annotated[list[Path], typer.Argument(help="shipped scenario names or TOML files; the first is the "
+                                                         "reference")],
     replicates: Replicates = 1000,
     seed: Seed = 0,
     years: Years = None,
@@ -244,31 +251,33 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 
 
 def _print_comparison(reference: Any, others: list[Any], comparisons: list[Any]) -> None:
-    table = Table(title=f"difference from '{reference.scenario.name}' ({len(reference.replicates):,} paired "
-                        f"replicates, seed {reference.seed}, years {reference.years[0]}–{reference.years[-1]})",
-                  caption=f"median and 90% interval of paired differences · calibration: {reference.calibration}")
-    for column in ("scenario", "quantity", "median (guns/yr)", "difference", "90% interval", "change",
-                   "90% interval (%)"):
+    table = Table(title=f"{_span(reference.years)}: difference from '{reference.scenario.name}' "
+                        f"(guns/year; medians and 90% intervals over {len(reference.replicates):,} paired "
+                        f"replicates, seed {reference.seed})",
+                  caption=f"calibration: {reference.calibration}")
+    for column in ("scenario", "quantity", "median guns/year", "difference [90% interval]",
+                   "change [90% interval]"):
         table.add_column(column, overflow="fold")
     base = reference.summary(Level)
     for quantity in ("bought", "interdicted", "arrived"):
         row = base[(base["group"] == "total") & (base["quantity"] == quantity)].iloc[0]
-        table.add_row(reference.scenario.name, quantity, _guns(row["median"]), "", "", "", "")
+        table.add_row(reference.scenario.name, quantity, _guns(row["median"]), "(reference)", "")
     for result, compared in zip(others, comparisons):
         for quantity in ("bought", "interdicted", "arrived"):
             row = compared[(compared["group"] == "total") & (compared["quantity"] == quantity)].iloc[0]
-            table.add_row(result.scenario.name, quantity, _guns(row["median"]), f"{row['difference']:+,.0f}",
-                          f"{row['difference_low']:+,.0f} to {row['difference_high']:+,.0f}",
-                          f"{row['relative_pct']:+.1f}%",
-                          _interval(row["relative_low_pct"], row["relative_high_pct"], pct=True))
-    console.print(table)
+            table.add_row(result.scenario.name, quantity, _guns(row["median"]),
+                          f"{row['difference']:+,.0f} [{row['difference_low']:+,.0f} to "
+                          f"{row['difference_high']:+,.0f}]",
+                          f"{row['relative_pct']:+.1f}% "
+                          f"[{_interval(row['relative_low_pct'], row['relative_high_pct'], pct=True)}]")
+    print_table(table)
     for result in others:
         for note in result.notes:
             console.print(f"note ({result.scenario.name}): {note}")
 
 
 def sweep_command(
-    grid: Annotated[Path, typer.Argument(help="sweep grid TOML file")],
+    grid: Annotated[Path, typer.Argument(help="a shipped sweep name (sweep_inspection_ubc) or a grid TOML file")],
     replicates: Annotated[int | None, typer.Option("--replicates", "-n", min=1, max=1_000_000,
                                                    help="override the grid file's replicates")] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="override the grid file's seed")] = None,
@@ -301,15 +310,29 @@ def sweep_command(
                      "calibration": result.base.calibration, "quantity": "arrived", "interval": Level,
                      "points": _records(table)})
         return
-    shown = Table(title=f"{spec.name}: arrivals a year vs base '{spec.base.name}' "
-                        f"({len(result.base.replicates):,} replicates, seed {result.base.seed}, {backend})",
-                  caption=f"median and 90% interval · calibration: {result.base.calibration}")
-    for column in ("point", "arrived", "90% interval", "difference", "90% interval", "change"):
-        shown.add_column(column, overflow="fold")
-    for row in table.itertuples(index=False):
-        shown.add_row(row.point, _guns(row.median), _interval(row.low, row.high), f"{row.difference:+,.0f}",
-                      f"{row.difference_low:+,.0f} to {row.difference_high:+,.0f}", f"{row.relative_pct:+.1f}%")
-    console.print(shown)
+    print_table(_sweep_table(spec, result, table, backend))
+
+
+def _sweep_table(spec: Any, result: Any, table: Any, backend: str) -> Table:
+    """One row per grid point: each varied setting in its own column (labels wrap between words), then
+    arrivals and the paired difference from the base, medians with 90% intervals."""
+    varied = [key.partition(".")[2] for key in spec.settings[0]] if spec.settings else []
+    shown = Table(title=f"{spec.name}, {_span(result.base.years)}: guns arriving in Mexico a year vs base "
+                        f"'{spec.base.name}' (medians and 90% intervals over {len(result.base.replicates):,} "
+                        f"replicates, seed {result.base.seed}, {backend})",
+                  caption=f"calibration: {result.base.calibration}")
+    for name in varied:
+        shown.add_column(name.replace("_", " "), overflow="fold")
+    for column in ("arrived", "difference", "change"):
+        shown.add_column(column, justify="right", overflow="fold")
+    from ironriver.supply_chain.sweep import _show
+
+    for row in table.to_dict(orient="records"):
+        shown.add_row(*(_show(row[name]) for name in varied),
+                      f"{_guns(row['median'])} [{_interval(row['low'], row['high'])}]",
+                      f"{row['difference']:+,.0f} [{row['difference_low']:+,.0f} to {row['difference_high']:+,.0f}]",
+                      f"{row['relative_pct']:+.1f}% [{_interval(row['relative_low_pct'], row['relative_high_pct'], pct=True)}]")
+    return shown
 
 
 def _describe(client: Any) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from ironriver.cli._common import console, ensure_store_with_progress
+from ironriver.cli._common import console, ensure_store_with_progress, print_table
 from ironriver.files import atomic_write
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def _headline_table(result: SpilloverResult) -> Table:
     table = Table(title=f"Effect of the {result.to_dict()['expiry_month']} US assault-weapons-ban expiry: "
                         f"{result.outcome} homicides in Coahuila, Chihuahua, Nuevo León, Sonora, Tamaulipas "
                         f"vs Baja California + interior")
-    for column in ("quantity", "estimate", "90 % interval", "95 % interval", "method"):
+    for column in ("quantity", "point estimate", "90 % interval", "95 % interval", "method"):
         table.add_column(column, overflow="fold")
 
     def row(name: str, interval: Interval, method: str, pct: bool = True) -> None:
@@ -117,9 +117,9 @@ def spillover_command(
                   f"({summary['window'][0]}..{summary['window'][1]}), {summary['deaths_in_panel']:,} deaths; "
                   f"left out: " + "; ".join(f"{d['reason']} {d[result.main.design.outcome]:,}"
                                             for d in summary["dropped"]))
-    console.print(_headline_table(result))
-    console.print(_event_table(result))
-    console.print(_falsification_table(result))
+    print_table(_headline_table(result))
+    print_table(_event_table(result))
+    print_table(_falsification_table(result))
     console.print("[bold]Known confounders[/bold]")
     for item in result.confounders:
         console.print(f"  • {item}")

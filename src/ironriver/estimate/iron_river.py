@@ -34,6 +34,7 @@ import pandas as pd
 from scipy import special
 
 from ironriver.errors import OutOfRangeError, UnknownNameError
+from ironriver.progress import Progress, reporter
 from ironriver.evidence import DEFAULT_STREAMS, STREAMS, check_streams
 from ironriver.evidence import published as published_module
 from ironriver.evidence.traces import etrace_ramp
@@ -435,7 +436,8 @@ class IronRiverPosterior:
     # ------------------------------------------------------------------ sensitivity
     def sensitivity(self, streams: list[str] | None = None, priors: list[str] | None = None,
                     assumptions: list[str] | None = None, widen: float = 2.0, method: str = "laplace-is",
-                    period: tuple[int, int] = REFERENCE_PERIOD, particles: int = 1000) -> pd.DataFrame:
+                    period: tuple[int, int] = REFERENCE_PERIOD, particles: int = 1000,
+                    progress: Progress | None = None) -> pd.DataFrame:
         """How each evidence stream and assumption moves the mean flow over ``period`` and its width.
 
         Refits the model (same seed, started at this fit's mode) once per change: each stream left out; each
@@ -443,7 +445,8 @@ class IronRiverPosterior:
         its range. By default every stream, prior and assumption in use is varied, with the default sampler at
         ``particles`` SMC particles (~2 s a refit; a few minutes in all) against a baseline refitted the same
         way. ``method="laplace"`` is ~1 s a refit but unreliable here: the posterior mode sits in a corner of
-        high year-to-year volatility, and widened priors send it further.
+        high year-to-year volatility, and widened priors send it further. ``progress(step, done, total)`` is
+        called after each refit; without it, a bar is shown on stderr when it is an interactive terminal.
 
         Returns
         -------
@@ -467,7 +470,7 @@ class IronRiverPosterior:
             return {"median": float(q["median"]), "q05": float(q["q05"]), "q95": float(q["q95"]),
                     "width": float(q["q95"] - q["q05"]), "path": fit.diagnostics.get("path", method)}
 
-        rows = [{"kind": "baseline", "name": "baseline", "change": f"{method}", **run(base_model)}]
+        refits: list[tuple[str, str, str, IronRiverModel]] = [("baseline", "baseline", f"{method}", base_model)]
         stream_list = [s for s in (streams if streams is not None else list(base_model.streams))]
         for stream in stream_list:
             if stream not in base_model.streams:
@@ -477,7 +480,7 @@ class IronRiverPosterior:
                 continue
             model = IronRiverModel(remaining, int(base_model.years[-1]), priors=base_model.priors,
                                    settings=_overrides(base_model))
-            rows.append({"kind": "stream", "name": stream, "change": "left out", **run(model)})
+            refits.append(("stream", stream, "left out", model))
         prior_names = [p.name for p in self._used_priors()] if priors is None else list(priors)
         known = {p.name for p in base_model.priors}
         for name in prior_names:
@@ -486,7 +489,7 @@ class IronRiverPosterior:
             widened = tuple(p.widened(widen) if p.name == name else p for p in base_model.priors)
             model = IronRiverModel(base_model.streams, int(base_model.years[-1]), priors=widened,
                                    settings=_overrides(base_model))
-            rows.append({"kind": "prior", "name": name, "change": f"sd × {widen:g}", **run(model)})
+            refits.append(("prior", name, f"sd × {widen:g}", model))
         fixed = {a.name: a for a in all_assumptions()}
         names = [a for a in fixed if self._assumption_used(fixed[a])] if assumptions is None else list(assumptions)
         for name in names:
@@ -498,7 +501,13 @@ class IronRiverPosterior:
                     continue
                 model = IronRiverModel(base_model.streams, int(base_model.years[-1]), priors=base_model.priors,
                                        settings={**_overrides(base_model), name: value})
-                rows.append({"kind": "assumption", "name": name, "change": f"{label} = {value:g}", **run(model)})
+                refits.append(("assumption", name, f"{label} = {value:g}", model))
+        rows = []
+        with reporter(progress, "sensitivity refits") as report:
+            for done, (kind, name, change, model) in enumerate(refits):
+                report(f"{kind} {name}", done, len(refits))
+                rows.append({"kind": kind, "name": name, "change": change, **run(model)})
+            report("done", len(refits), len(refits))
         frame = pd.DataFrame(rows)
         base = frame.iloc[0]
         frame["median_change"] = frame["median"] / base["median"] - 1

@@ -11,7 +11,7 @@ interval (read as a 95% interval, ``mcdougal_interval_level``) or, for estimates
 method, ``literature_undocumented_sd``. The complaint's "more than" figure is used at its value.
 
 Left out even with ``include_literature``: the 2013 working paper (an earlier version of the JEG article,
-facts.md I1), La Jornada's 2023 repetition of the government's figure, and the derived per-day/per-hour conversions
+with a different headline figure), La Jornada's 2023 repetition of the government's figure, and the derived per-day/per-hour conversions
 (SCMP, IMER) — restatements, not further estimates. They are still compared.
 """
 
@@ -43,12 +43,13 @@ US_ORIGIN_ID = "share_crime_guns_us_origin_mx_complaint_2021"
 """Mexico's complaint: the share of crime guns recovered in Mexico that came from the US (a range)."""
 
 ESSAY_ID = "flow_essay_claim_2011_onward"
-"""The essay's range of guns trafficked every year "since about 2011" (facts.md QUICK REFERENCE, "Essay claims
-check"). Compared when the literature table has this id; never fitted."""
+"""The essay's range of guns trafficked every year "since about 2011" (the essay that motivated ironriver; the
+range spans the Mexican government's 200,000 a year, GAO-21-322, and McDougal et al. 2014). Compared when the
+literature table has this id; never fitted."""
 
 ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption("literature_undocumented_sd", 0.5, 0.3, 1.0, "log sd", "assumption",
-               "published flow figures without a documented method (facts.md I16) are treated as rough guesses "
+               "published flow figures without a documented method (every figure but McDougal et al. 2014) are treated as rough guesses "
                "within a factor of ~2.3 at 90%", STREAM),
     Assumption("mcdougal_interval_level", 0.95, 0.90, 0.95, "probability", "assumption",
                "McDougal et al. give their flow interval without a level; their dealer shares are 95% "

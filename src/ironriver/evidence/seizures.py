@@ -37,10 +37,10 @@ STREAM = "seizures"
 
 ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption("seizure_scope_sd", 0.25, 0.10, 0.50, "log sd", "assumption",
-               "seizure totals from different outlets count different agencies (facts.md A4, A2)", STREAM),
+               "seizure totals from different outlets count different agencies (Mexican government figures as reported by different outlets)", STREAM),
     Assumption("seizure_late_1994_fraction", 1 / 12, 0.0, 0.25, "fraction of 1994", "assumption",
                "SAS Table 12.2 starts in 'late 1994' (read as December, the start of the Zedillo term)", STREAM),
-    Assumption("seizure_mid_2012_fraction", 0.5, 0.4, 0.6, "fraction of 2012", "facts.md A4",
+    Assumption("seizure_mid_2012_fraction", 0.5, 0.4, 0.6, "fraction of 2012", "Small Arms Survey Table 12.2",
                "SAS Table 12.2 ends in 'mid-2012'", STREAM),
     Assumption("seizure_recent_years_start", 2010, 2008, 2011, "year", "assumption",
                "SAS 2013's 'recent years' read as 2010–2012 (the book went to press in 2013)", STREAM),

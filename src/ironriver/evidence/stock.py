@@ -37,7 +37,7 @@ STREAM = "stock"
 ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption("stock_common_bias_sd", 0.30, 0.15, 0.50, "log sd", "assumption",
                "every published stock for Mexico rests on the Small Arms Survey's proxy method; its error is "
-               "unknown and shared (facts.md C, I2)", STREAM),
+               "unknown and shared (Karp, Small Arms Survey 2018)", STREAM),
     Assumption("stock_method_sd", 0.15, 0.08, 0.30, "log sd", "assumption",
                "the 2007 and 2017 Small Arms Survey rounds used different proxies, so each has its own error",
                STREAM),

@@ -8,8 +8,8 @@ submitted to ATF for tracing, and ATF determines a US source for some of them.
   submission deviation. The recoveries are the same latent quantity the seizure figures measure
   (:mod:`ironriver.evidence.recoveries`), so a year's traces and seizures share its enforcement shock.
 * **The submission share changes**: before 2021 only the federal prosecutor (PGR/FGR) submitted traces
-  (GAO-21-322, facts.md A3); eTrace access then widened to Mexican states — 18 states and the FGR by June
-  2023 (White House fact sheet, literature id ``mx_states_with_etrace_2023``, facts.md B). The model
+  (GAO-21-322, February 2021); eTrace access then widened to Mexican states — 18 states and the FGR by June
+  2023 (White House fact sheet, literature id ``mx_states_with_etrace_2023``). The model
   multiplies π by exp(ω·r_t), r_t ramping linearly from 0 in 2020 to 1 in 2023 (named assumptions
   ``etrace_ramp_start`` / ``etrace_ramp_full``), with ω a parameter whose prior is in
   :mod:`ironriver.estimate.priors`.
@@ -27,7 +27,7 @@ submitted to ATF for tracing, and ATF determines a US source for some of them.
 
 Figures left out of the likelihood, with the reason: duplicates of the same figure transcribed by another
 outlet (``*_animal_politico``, ``*_infowars``); GAO-09-709's US share
-(``share_traces_us_sourced_gao_2004_2008``, a different denominator, facts.md I3); the "since 2009" summary
+(``share_traces_us_sourced_gao_2004_2008``, a different denominator); the "since 2009" summary
 (``share_traces_us_sourced_mx_cap_2009_2021``, an echo of the releases used); shares of traces that reached a
 US *purchaser* (a different quantity).
 """
@@ -65,7 +65,7 @@ RELEASE: dict[str, str] = {
     "trace_requests_mx_2017_2023": "nfcta_vol4", "trace_requests_mx_2021_2023": "nfcta_vol4",
     "trace_requests_mx_2022_2023": "nfcta_vol4",
 }
-"""Which ATF release each figure comes from (facts.md B); used to find same-release restatements."""
+"""Which ATF release each figure comes from (ATF press releases as reported; see each literature row); used to find same-release restatements."""
 
 SPECIAL_COVERAGE: dict[str, dict[int, float]] = {
     # White House fact sheet: "the first half of FY 23" = October 2022 – March 2023.
@@ -87,12 +87,12 @@ SHARE_IDS: tuple[str, ...] = ("share_traces_us_sourced_mx_2014_2018", "share_tra
 
 ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption("trace_release_sd", 0.05, 0.02, 0.10, "log sd", "assumption",
-               "ATF revises Mexico figures between releases (facts.md B caveat); 2017–22 totals implied by "
+               "ATF revises Mexico figures between releases (ATF and GAO say so); 2017–22 totals implied by "
                "different releases agree within ~1–4%", STREAM),
     Assumption("share_release_sd", 0.05, 0.02, 0.15, "logit sd", "assumption",
-               "denominators of published US-sourced shares differ slightly between releases (facts.md I3)",
+               "denominators of published US-sourced shares differ slightly between ATF releases (all submitted traces vs traces with a determined origin)",
                STREAM),
-    Assumption("etrace_ramp_start", 2020, 2019, 2021, "year", "facts.md B (GAO-21-322; White House 2023)",
+    Assumption("etrace_ramp_start", 2020, 2019, 2021, "year", "GAO-21-322; White House fact sheet 2023",
                "last year in which only the FGR submitted traces", STREAM),
     Assumption("etrace_ramp_full", 2023, 2022, 2024, "year", "literature id mx_states_with_etrace_2023",
                "by June 2023 eighteen states and the FGR had eTrace access", STREAM),

@@ -1,6 +1,6 @@
 """US demand signal: gun sales in the four border states against the rest of the country, per year (NICS).
 
-In the spirit of McDougal et al.'s dealer-density method (facts.md A1: the excess of dealers near the
+In the spirit of McDougal et al.'s dealer-density method (Journal of Economic Geography 2014: the excess of dealers near the
 border over what domestic demand predicts is attributed to Mexican demand), border-state sales in excess
 of what the rest of the country's sales predict are read as evidence of southbound demand.
 

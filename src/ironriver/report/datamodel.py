@@ -19,8 +19,10 @@ import numpy as np
 import pandas as pd
 
 from ironriver.assumptions import all_assumptions
-from ironriver.sovereignty.chain import Assessment
-from ironriver.sovereignty.indicators import KINDS, STATES, firearm_homicide_rates
+from ironriver.sovereignty.catalogue import INDICATORS, KINDS, STATES
+from ironriver.sovereignty.chain import Assessment, concept_records
+from ironriver.sovereignty.events import CODING_RULE
+from ironriver.sovereignty.measures import firearm_homicide_rates
 from ironriver.sovereignty.verdict import KIND_NAMES, sentence
 
 __all__ = ["build_model", "to_json"]
@@ -62,27 +64,67 @@ def _ledger_rows(assessment: Assessment) -> list[dict[str, Any]]:
     return rows
 
 
+def _transform_text(row: dict[str, Any]) -> str:
+    if row["transform"] == "share":
+        return "threat = the share itself (clipped to [0, 1])"
+    shared = "both states' indicators of the concept" if row["shared_reference"] else "this indicator"
+    return (f"threat = x / (x + r), r drawn log-uniformly in {row['reference_low']:.4g}–{row['reference_high']:.4g} "
+            f"{row['unit']} (10th–90th percentile of the observed values of {shared}; median "
+            f"{row['reference']:.4g}; assumption reference_range_quantiles)")
+
+
 def _indicator_blocks(assessment: Assessment) -> list[dict[str, Any]]:
     table = assessment.ledger.indicator_table()
     blocks = []
-    for series in assessment.ledger.indicators:
-        meta = series.indicator
-        rows = table[table["indicator"] == meta.id]
+    for row in assessment.ledger.draws.table.to_dict("records"):
+        rows = table[table["indicator"] == row["id"]]
+        transform = _transform_text(row)
         values = []
         for r in rows.to_dict("records"):
             values.append({"year": int(r["year"]), "value": _f(r["value"]), "low90": _f(r["low90"]),
                            "high90": _f(r["high90"]), "threat": _f(r["threat"]),
                            "threat_low90": _f(r["threat_low90"]), "threat_high90": _f(r["threat_high90"]),
+                           "status": r["status"],
                            "lineage": {
                                "year": r["lineage"], "value": r["lineage"], "low90": r["lineage"] + " (draws)",
                                "high90": r["lineage"] + " (draws)",
-                               **{k: f"derived: {meta.transform.description} applied to {meta.id} "
-                                     f"({r['lineage']})" for k in ("threat", "threat_low90", "threat_high90")}}})
-        blocks.append({"id": meta.id, "state": meta.state, "kind": meta.kind, "title": meta.title,
-                       "formula": meta.formula, "unit": meta.unit, "direction": meta.direction,
-                       "sources": list(meta.sources), "transform": meta.transform.description,
-                       "reference": meta.transform.reference, "values": values})
+                               **{k: f"derived: {transform} applied to {row['id']} ({r['lineage']})"
+                                  for k in ("threat", "threat_low90", "threat_high90")}}})
+        meta = INDICATORS[row["id"]]
+        tag = f"derived: reference range of concept {row['concept']} (assumption reference_range_quantiles)"
+        blocks.append({"id": row["id"], "state": row["state"], "kind": row["kind"], "concept": row["concept"],
+                       "title": row["title"], "formula": row["formula"], "unit": row["unit"],
+                       "direction": row["direction"], "source": row["source"], "sources": list(meta.sources),
+                       "transform": transform, "reference": _f(row["reference"]),
+                       "reference_low": _f(row["reference_low"]), "reference_high": _f(row["reference_high"]),
+                       "max_years_carried": int(row["max_years_carried"]),
+                       "lineage": {"reference": tag, "reference_low": tag, "reference_high": tag,
+                                   "max_years_carried": "derived: carry rule (assumption carry_forward_cap_years)"},
+                       "values": values})
     return blocks
+
+
+SATURATED = (0.1, 0.9)
+"""A median threat outside this band in every year with a value counts as saturated (it cannot move)."""
+
+
+def _saturated(assessment: Assessment) -> list[dict[str, Any]]:
+    """Indicators whose median threat stays below 0.1 or above 0.9 in every year of the window with a value."""
+    table = assessment.ledger.indicator_table()
+    meta = assessment.ledger.draws.table.set_index("id")
+    out = []
+    for indicator_id, rows in table.groupby("indicator", sort=False):
+        threat = rows["threat"].to_numpy(dtype=float)
+        if threat.size and ((threat > SATURATED[1]).all() or (threat < SATURATED[0]).all()):
+            row = meta.loc[indicator_id]
+            why = ("a share is its own threat (no reference point); the share itself stays near its bound"
+                   if row["transform"] == "share" else
+                   "its values sit at one end of the range pooled with the other state's indicator of the concept "
+                   "(the two states differ by more than the range's spread)" if row["shared_reference"] else
+                   "its values in the window sit at one end of its own observed range")
+            out.append({"id": indicator_id, "low": _f(threat.min()), "high": _f(threat.max()), "why": why,
+                        "lineage": f"derived: median threats of {indicator_id} over the window's years with a value"})
+    return out
 
 
 def _iron_river(assessment: Assessment) -> dict[str, Any]:
@@ -254,7 +296,7 @@ def _timeline(assessment: Assessment) -> list[dict[str, Any]]:
 def _assumptions() -> list[dict[str, Any]]:
     """The report's assumptions table: the registry's view of the ledger's (stage ``sovereignty``) assumptions."""
     return [{"id": a.name, "value": a.value, "low": a.low, "high": a.high, "unit": a.unit, "justification": a.why,
-             "scale": "log" if a.distribution == "loguniform" else "linear", "lineage": f"assumption {a.name}"}
+             "scale": {"loguniform": "log", "uniform": "linear"}.get(a.distribution, a.distribution), "lineage": f"assumption {a.name}"}
             for a in all_assumptions("sovereignty")]
 
 
@@ -296,8 +338,7 @@ def build_model(assessment: Assessment) -> dict[str, Any]:
         "meta": {"title": "Whose sovereignty does the US–Mexico border threaten?",
                  "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                  "first_year": assessment.years[0], "last_year": assessment.years[1], "seed": assessment.seed,
-                 "scenario": assessment.scenario or "", "n_draws": int(assessment.ledger.threat_draws[
-                     next(iter(assessment.ledger.threat_draws))].shape[0]) if assessment.ledger.threat_draws else 0,
+                 "scenario": assessment.scenario or "", "n_draws": int(assessment.ledger.threat_draws.shape[0]),
                  "n_weightings": int(assessment.ledger.kind_weights.shape[0]),
                  "lineage": "run options (--years, --seed, --scenario) and the ledger's sample sizes"},
         "verdict": {**headline, "summary": verdict.summary(), "across": verdict.across(),
@@ -307,6 +348,9 @@ def build_model(assessment: Assessment) -> dict[str, Any]:
         "states": list(STATES),
         "ledger": _ledger_rows(assessment),
         "indicators": _indicator_blocks(assessment),
+        "concepts": concept_records(),
+        "coding_rule": CODING_RULE,
+        "saturated": _saturated(assessment),
         "iron_river": _iron_river(assessment),
         "spillover": _spillover(assessment),
         "sankey": _sankey(assessment),

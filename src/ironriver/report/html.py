@@ -149,6 +149,32 @@ def _indicator_table(model: dict[str, Any]) -> str:
             + "</tbody></table>")
 
 
+def _concept_table(model: dict[str, Any]) -> str:
+    rows = "".join(
+        f"<tr><td>{_e(KIND_LABELS[c['kind']])}</td><td>{_e(c['title'])}</td>"
+        f"<td><code>{_e(c['MEX'] or '—')}</code></td><td><code>{_e(c['USA'] or '—')}</code></td>"
+        f"<td>{'one reference for both' if c['shared_reference'] else 'own reference each'}</td>"
+        f"<td>{_e(c['note'])}</td></tr>" for c in model["concepts"])
+    return ("<p>Concepts, not indicators, are the unit of fairness: each concept is measured for both states or "
+            "stated not to apply to one, with the reason. A state's kind score is the mean of its measured "
+            "concepts' threats; a kind one state has no measured concept of in a year is left out for both. A value "
+            "may stand in for at most three later years (its uncertainty widening each year); a year beyond that is "
+            "missing, never zero. Reference points come from each concept's observed range, drawn once per draw "
+            "for both states.</p>"
+            "<table><thead><tr><th>kind</th><th>concept</th><th>Mexico</th><th>USA</th><th>reference</th>"
+            f"<th>why / what</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<h3>How events are coded</h3><p>{_e(model['coding_rule'])}</p>" + _saturated(model))
+
+
+def _saturated(model: dict[str, Any]) -> str:
+    if not model["saturated"]:
+        return "<p>No indicator's median threat stays below 0.1 or above 0.9 in every year of the window.</p>"
+    items = "".join(f"<li><code>{_e(s['id'])}</code>: {_num(s['low'], s['lineage'])}–{_num(s['high'], s['lineage'])}"
+                    f"; {_e(s['why'])}</li>" for s in model["saturated"])
+    return ("<p>Still saturated (median threat below 0.1 or above 0.9 in every year with a value), and why:</p>"
+            f"<ul>{items}</ul>")
+
+
 def _assumption_table(model: dict[str, Any]) -> str:
     rows = "".join(
         f"<tr><td><code>{_e(a['id'])}</code></td><td>{_num(a['value'], a['lineage'], None)}</td>"
@@ -227,14 +253,17 @@ def render(model: dict[str, Any]) -> str:
         _verdict_section(model), _missing_section(model), chart("verdict"),
         _section("ledger", "The ledger",
                  "Threat scores in [0, 1] for each state, each of Krasner's four kinds of sovereignty and each year: "
-                 "indicator threats averaged with Dirichlet-sampled weights. A kind that one state lacks in a year "
-                 "is left out of both states' overall score.",
+                 "a state's kind score is the mean of its measured concepts' threats, and the overall score weights "
+                 "the kinds with Dirichlet-sampled weights shared by both states. A kind that one state lacks in a "
+                 "year is left out of both states' overall score.",
                  chart("ledger") + chart("overall") + _ledger_table(model)),
         _section("indicators", "Indicators",
-                 "Each indicator is a value per state-year from the store, the literature table or a model, "
-                 "turned into a threat by a monotone transform with a named reference point (see assumptions).",
-                 "".join(chart(f"indicators-{k}") for k in ("domestic", "interdependence", "westphalian",
-                                                            "international_legal")) + _indicator_table(model)),
+                 "Each indicator is a value per state-year from a dataset, the literature table, a model or the "
+                 "timeline, turned into a threat by a monotone transform whose reference point is set from the "
+                 "concept's observed range (see assumptions).",
+                 _concept_table(model)
+                 + "".join(chart(f"indicators-{k}") for k in ("domestic", "interdependence", "westphalian",
+                                                              "international_legal")) + _indicator_table(model)),
         _section("iron-river", "The iron river", "The latent yearly flow of guns from the US into Mexico, "
                  "estimated from every stream at once, with the published estimates marked.",
                  (f'<p class="meta">{_e(model["iron_river"]["note"])}</p>' if model["iron_river"]["available"]

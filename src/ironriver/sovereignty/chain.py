@@ -29,10 +29,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ironriver.data.shipped import resolve_shipped
 from ironriver.errors import IronRiverError, ModelFailedError, OutOfRangeError, UnknownNameError
 from ironriver.files import atomic_write
-from ironriver.sovereignty.indicators import Inputs, compute_indicators
-from ironriver.sovereignty.ledger import DEFAULT_DRAWS, DEFAULT_WEIGHTINGS, Ledger, build_ledger
+from ironriver.sovereignty.catalogue import concepts
+from ironriver.sovereignty.draws import build_indicator_draws
+from ironriver.sovereignty.indicators import Inputs
+from ironriver.sovereignty.ledger import DEFAULT_DRAWS, DEFAULT_WEIGHTINGS, Ledger, score
 from ironriver.sovereignty.verdict import Verdict, verdict
 
 __all__ = ["Assessment", "assess", "gather_inputs", "YEAR_SPAN", "DEFAULT_YEARS", "parse_years", "STEPS",
@@ -48,7 +51,8 @@ CACHE_VERSION = "1"
 SIMULATION_REPLICATES = 200
 """Replicates of the supply-chain simulation per run (the Sankey shows their mean)."""
 TABLES = ("mx_homicides", "mx_population", "mx_states", "cow_nmc", "usa_mex_mids", "usbp_encounters_annual",
-          "usbp_encounters_monthly", "cbp_drug_seizures", "geo_states", "atf_traces_us")
+          "usbp_encounters_monthly", "cbp_drug_seizures", "cbp_drug_seizures_2023_2026", "geo_states", "atf_traces_us",
+          "synthetic_opioid_deaths_annual", "overdose_death_rates_national", "tx_border_crime")
 """Store tables the ledger and the report read."""
 
 Progress = Callable[[str, int, int], None]
@@ -101,8 +105,28 @@ class Assessment:
                         **{k: _clean(v) for k, v in self.verdict.headline.__dict__.items()}},
             "comparisons": [{k: _clean(v) for k, v in row.items()} for row in verdicts.to_dict("records")],
             "ledger": [{k: _clean(v) for k, v in row.items()} for row in table.to_dict("records")],
+            "concepts": concept_records(),
+            "indicators": indicator_records(self.ledger),
             "not_included": list(dict.fromkeys(self.missing)),
         }
+
+
+def concept_records() -> list[dict[str, Any]]:
+    """The concept table as JSON-ready objects: kind, concept, title, MEX, USA (indicator id or None), note."""
+    return [{"kind": r["kind"], "concept": r["concept"], "title": r["title"], "MEX": r["MEX"] or None,
+             "USA": r["USA"] or None, "shared_reference": bool(r["shared_reference"]), "note": r["note"]}
+            for r in concepts().to_dict("records")]
+
+
+def indicator_records(ledger: Ledger) -> list[dict[str, Any]]:
+    """The indicator table as JSON-ready objects (id, state, kind, concept, source, max_years_carried, …)."""
+    status = ledger.draws.status
+    out = []
+    for i, row in enumerate(ledger.draws.table.to_dict("records")):
+        counts = {name: int((status[i] == name).sum()) for name in ("observed", "partial", "forecast", "carried",
+                                                                      "missing")}
+        out.append({**{k: _clean(v) for k, v in row.items()}, "years_by_status": counts})
+    return out
 
 
 def _clean(value: Any) -> Any:
@@ -426,7 +450,7 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
         A scenario file that does not exist or does not parse.
     """
     window = parse_years(years)
-    scenario_path = Path(scenario) if scenario is not None else None
+    scenario_path = resolve_shipped("scenarios", scenario) if scenario is not None else None
     scenario_bytes, levers = None, None
     if scenario_path is not None:
         levers = load_scenario(scenario_path)
@@ -512,14 +536,22 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
         inputs.spillover_effect_draws = spill["effect_draws"]
         inputs.spillover_lineage = spill["effect_lineage"]
     year_array = np.arange(window[0], window[1] + 1)
-    indicators = compute_indicators(inputs, year_array, n_draws, seed)
-    ledger = build_ledger(indicators, year_array, n_draws=n_draws, n_weightings=n_weightings, seed=seed,
-                          missing=missing)
+    draws = build_indicator_draws(inputs, None, year_array, n_draws=n_draws, seed=seed)
+    _note_missing(draws, missing)
+    ledger = score(draws, n_weightings=n_weightings, seed=seed, missing=missing)
     result = verdict(ledger)
     step(4, STEPS[4], started)
     return Assessment(window, seed, str(scenario_path) if scenario_path else None, ledger, result, inputs,
                       iron_river, spill, models.get("simulation"), missing, timings,
                       cache_hit=all(from_cache))
+
+
+def _note_missing(draws: Any, missing: list[str]) -> None:
+    """Name every indicator with no value in the window (a model it needs, or no data for these years)."""
+    first, last = int(draws.years.min()), int(draws.years.max())
+    for i, row in enumerate(draws.table.to_dict("records")):
+        if (draws.status[i] == "missing").all():
+            missing.append(f"{row['id']}: no value in {first}–{last}")
 
 
 def _window_view(iron_river: dict[str, Any], window: tuple[int, int]) -> dict[str, Any]:

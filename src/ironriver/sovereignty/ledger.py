@@ -1,31 +1,68 @@
 """The sovereignty ledger: threat scores in [0, 1] per state × Krasner kind × year, each with an interval.
 
-Indicator values become threats through their transforms (one reference point drawn per posterior draw);
-threats are averaged within a kind with weights drawn from a Dirichlet, and kinds into an overall score
-with a second Dirichlet — the weights are an assumption, so the ledger samples ``n_weightings`` of them
-and keeps the full grid *weightings × draws*. Indicators with no value in a year drop out of that year's
-average (the remaining weights are renormalised); a kind with no indicator for one of the two states in a
-year is left out of both states' overall scores for that year, so the two are always compared on the
-same kinds. Kind weights are shared by the two states; indicator weights cannot be (the indicators
-differ).
+:func:`score` is the ledger's whole aggregation rule, one small pure function of :class:`IndicatorDraws`:
+
+1. **Threats.** A ``log_logistic`` indicator's value x becomes x / (x + r); r is drawn per draw log-uniformly
+   in the indicator's [reference_low, reference_high] from one uniform per concept and draw, so both states'
+   indicators of a concept get the same quantile of their ranges — the same r when they share a unit. A
+   ``share`` indicator is its own threat.
+2. **Kinds.** A state's kind score is the mean of its available concepts' threats (each concept has at most
+   one indicator per state, so a state with more indicators gains nothing by averaging).
+3. **Comparable kinds.** A kind with no available indicator for one state in a year is left out for both.
+4. **Overall.** Kinds are weighted by Dirichlet draws (``n_weightings`` rows), the same weights for both
+   states, over the comparable kinds.
+
+The result keeps the full grid *weightings × draws* for the verdict.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ironriver.sovereignty.indicators import KINDS, STATES, IndicatorSeries, _nan_quantiles
-from ironriver.sovereignty.transforms import assumption, sample_assumption
+from ironriver.sovereignty.catalogue import KINDS, STATES
+from ironriver.sovereignty.draws import IndicatorDraws
+from ironriver.sovereignty.measures import nan_quantiles
+from ironriver.sovereignty.transforms import assumption, identity_share, log_logistic, sample_assumption
 
-__all__ = ["Ledger", "build_ledger", "DEFAULT_DRAWS", "DEFAULT_WEIGHTINGS"]
+__all__ = ["Ledger", "score", "threats", "kind_weights", "DEFAULT_DRAWS", "DEFAULT_WEIGHTINGS"]
 
 DEFAULT_DRAWS = 400
 """Posterior draws (model draws × assumption draws, paired) carried through the ledger."""
 DEFAULT_WEIGHTINGS = 100
-"""Dirichlet weightings of indicators and kinds sampled for the sensitivity to weights."""
+"""Dirichlet weightings of the kinds sampled for the sensitivity to weights."""
+
+
+def threats(draws: IndicatorDraws, seed: int, quantile: float | None = None) -> np.ndarray:
+    """Threats ``(n_draws, n_indicators, n_years)`` in [0, 1] (NaN where missing), one reference per draw.
+
+    Each concept's uniforms come from their own stream (seeded by the concept's name), so adding a concept
+    changes no other draw. ``quantile`` fixes every reference at that quantile of its log range (0.5: the
+    geometric midpoint) instead.
+    """
+    table = draws.table
+    n_draws = draws.values.shape[0]
+    uniforms = {name: (np.random.default_rng([seed, 7, zlib.crc32(name.encode())]).uniform(size=n_draws)
+                       if quantile is None else np.full(n_draws, quantile)) for name in table["concept"].unique()}
+    out = np.full(draws.values.shape, np.nan)
+    for i, row in enumerate(table.to_dict("records")):
+        if row["transform"] == "share":
+            out[:, i, :] = identity_share(draws.values[:, i, :])
+            continue
+        low, high = np.log(row["reference_low"]), np.log(row["reference_high"])
+        reference = np.exp(low + uniforms[row["concept"]] * (high - low))
+        out[:, i, :] = log_logistic(draws.values[:, i, :], reference[:, None])
+    return np.where(draws.available[None], out, np.nan)
+
+
+def kind_weights(n_weightings: int, rng: np.random.Generator) -> np.ndarray:
+    """``(n_weightings, 4)`` Dirichlet weights of the kinds; each row's concentration drawn from its range."""
+    alpha = sample_assumption(assumption("dirichlet_concentration_kinds"), n_weightings, rng)
+    gammas = rng.gamma(alpha[:, None], 1.0, (n_weightings, len(KINDS)))
+    return gammas / gammas.sum(axis=1, keepdims=True)
 
 
 @dataclass
@@ -34,155 +71,94 @@ class Ledger:
 
     Attributes
     ----------
-    years : ndarray of int
-    indicators : list of IndicatorSeries
-    threat_draws : dict
-        Indicator id → threats ``(n_draws, n_years)``; NaN where the indicator has no value.
-    threat_point : dict
-        Indicator id → threats at the central reference point ``(n_years,)``.
+    draws : IndicatorDraws
+    threat_draws : ndarray (n_draws, n_indicators, n_years)
     kind_scores : dict
-        (state, kind) → scores ``(n_weightings, n_draws, n_years)`` (float32), NaN where the state has no
-        indicator of that kind in the year.
+        (state, kind) → scores ``(1, n_draws, n_years)`` (float32; NaN where the state has no indicator of the
+        kind that year). The leading axis is one weighting: concepts are averaged with equal weights.
     overall : dict
-        state → overall scores ``(n_weightings, n_draws, n_years)`` over the kinds both states have.
-    comparable_kinds : ndarray of bool
-        ``(4, n_years)``: kinds with at least one indicator for both states.
-    kind_weights : ndarray
-        ``(n_weightings, 4)`` Dirichlet draws of the kinds' weights.
-    missing : list of str
-        What is not included, and why.
+        state → ``(n_weightings, n_draws, n_years)`` over the kinds both states have.
+    comparable_kinds : ndarray (4, n_years) of bool
+    kind_weights : ndarray (n_weightings, 4)
     """
 
-    years: np.ndarray
-    indicators: list[IndicatorSeries]
-    threat_draws: dict[str, np.ndarray]
-    threat_point: dict[str, np.ndarray]
+    draws: IndicatorDraws
+    threat_draws: np.ndarray
     kind_scores: dict[tuple[str, str], np.ndarray]
     overall: dict[str, np.ndarray]
     comparable_kinds: np.ndarray
     kind_weights: np.ndarray
     missing: list[str] = field(default_factory=list)
-    _table: pd.DataFrame | None = field(default=None, repr=False)
 
-    def series(self, indicator_id: str) -> IndicatorSeries:
-        return next(s for s in self.indicators if s.indicator.id == indicator_id)
+    @property
+    def years(self) -> np.ndarray:
+        return self.draws.years
 
     def table(self) -> pd.DataFrame:
         """One row per state × kind (and "overall") × year: median, 90% interval, indicators used."""
-        if self._table is None:
-            self._table = self._build_table()
-        return self._table.copy()
-
-    def _build_table(self) -> pd.DataFrame:
         rows = []
+        indicators = self.draws.table
+        available = self.draws.available
         for state in STATES:
-            own = [s for s in self.indicators if s.indicator.state == state]
             for kind in (*KINDS, "overall"):
                 scores = self.overall[state] if kind == "overall" else self.kind_scores[(state, kind)]
                 flat = scores.reshape(-1, scores.shape[-1]).astype(float)
-                median, low, high = _column_quantiles(flat, (0.5, 0.05, 0.95))
+                median, low, high = nan_quantiles(flat, (0.5, 0.05, 0.95))
                 for j, year in enumerate(self.years):
                     kinds = ([k for k, ok in zip(KINDS, self.comparable_kinds[:, j]) if ok] if kind == "overall"
                              else [kind])
-                    used = [s.indicator.id for s in own if s.indicator.kind in kinds and s.available[j]]
+                    used = indicators[(indicators["state"] == state) & indicators["kind"].isin(kinds)
+                                      & available[:, j]]["id"]
                     rows.append({"state": state, "kind": kind, "year": int(year), "median": median[j],
                                  "low90": low[j], "high90": high[j], "indicators": ", ".join(used)})
         return pd.DataFrame(rows)
 
     def indicator_table(self) -> pd.DataFrame:
-        """One row per indicator × year with a value: value (and its 90% interval), threat and interval."""
+        """One row per indicator × year with a value: value and 90% interval, threat and interval, status."""
         frames = []
-        for series in self.indicators:
-            frame = series.frame()
-            threats = self.threat_draws[series.indicator.id]
-            t_med, t_low, t_high = _column_quantiles(threats, (0.5, 0.05, 0.95))
-            frame = frame.assign(state=series.indicator.state, kind=series.indicator.kind,
-                                 threat=t_med, threat_low90=t_low, threat_high90=t_high,
-                                 threat_point=self.threat_point[series.indicator.id])
-            frames.append(frame[frame["value"].notna()])
+        for i, row in enumerate(self.draws.table.to_dict("records")):
+            value_med, value_low, value_high = nan_quantiles(self.draws.values[:, i, :], (0.5, 0.05, 0.95))
+            t_med, t_low, t_high = nan_quantiles(self.threat_draws[:, i, :], (0.5, 0.05, 0.95))
+            frame = pd.DataFrame({"indicator": row["id"], "state": row["state"], "kind": row["kind"],
+                                  "concept": row["concept"], "year": self.years, "value": value_med,
+                                  "low90": value_low, "high90": value_high, "threat": t_med, "threat_low90": t_low,
+                                  "threat_high90": t_high, "status": self.draws.status[i],
+                                  "lineage": list(self.draws.lineage[i]) if self.draws.lineage else ""})
+            frames.append(frame[frame["status"] != "missing"])
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _column_quantiles(flat: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
-    """Quantiles of each column over its non-NaN rows (one sort per array; NaN for an all-NaN column)."""
-    return _nan_quantiles(flat, qs)
+def score(draws: IndicatorDraws, *, n_weightings: int = DEFAULT_WEIGHTINGS, seed: int = 0,
+          missing: list[str] | None = None, reference_quantile: float | None = None) -> Ledger:
+    """The ledger's default aggregation of ``draws`` (see the module docstring for the rule).
 
-
-def _threats(series: IndicatorSeries, n_draws: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Threat draws (one reference point per draw) and point threats of one indicator."""
-    transform = series.indicator.transform
-    draws = series.draws
-    if draws.shape[0] != n_draws:
-        draws = np.broadcast_to(draws[:1], (n_draws, draws.shape[1])) if draws.shape[0] == 1 else \
-            draws[rng.integers(0, draws.shape[0], n_draws)]
-    reference = (sample_assumption(assumption(transform.reference), n_draws, rng)
-                 if transform.kind == "log_logistic" else None)
-    return transform.draws(draws, reference), transform.point(series.value)
-
-
-def _dirichlet(concentration_id: str, size: int, n_weightings: int, rng: np.random.Generator) -> np.ndarray:
-    """``n_weightings`` weight vectors of length ``size``; each row's concentration drawn from its range."""
-    alpha = sample_assumption(assumption(concentration_id), n_weightings, rng)
-    gammas = rng.gamma(alpha[:, None], 1.0, (n_weightings, size))
-    return gammas / gammas.sum(axis=1, keepdims=True)
-
-
-def _weighted(weights: np.ndarray, threats: np.ndarray, available: np.ndarray) -> np.ndarray:
-    """Σ_i w_i a_i T_i / Σ_i w_i a_i over indicators i: weights (W, I), threats (I, D, Y), available (I, Y)."""
-    filled = np.nan_to_num(threats, nan=0.0).astype(np.float32)
-    mass = weights.astype(np.float32) @ available.astype(np.float32)                  # (W, Y)
-    total = np.einsum("wi,idy->wdy", weights.astype(np.float32), filled * available[:, None, :])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(mass[:, None, :] > 0, total / mass[:, None, :], np.nan).astype(np.float32)
-
-
-def build_ledger(indicators: list[IndicatorSeries], years: np.ndarray, *, n_draws: int = DEFAULT_DRAWS,
-                 n_weightings: int = DEFAULT_WEIGHTINGS, seed: int = 0,
-                 missing: list[str] | None = None) -> Ledger:
-    """Turn indicator series into the ledger of threat scores.
-
-    Parameters
-    ----------
-    indicators : list of IndicatorSeries
-        From :func:`~ironriver.sovereignty.indicators.compute_indicators` (or constructed in tests).
-    years : array of int
-        The ledger's years (the indicators' years).
-    n_draws, n_weightings : int
-        Posterior draws and Dirichlet weightings.
-    seed : int
-        Seed of the reference-point and weight draws.
-    missing : list of str, optional
-        Notes on what is not included, carried into the ledger.
+    ``reference_quantile`` pins every reference point (see :func:`threats`); by default they are drawn.
     """
-    years = np.asarray(years, dtype=int)
-    rng = np.random.default_rng([seed, 7])
-    threat_draws, threat_point = {}, {}
-    for series in indicators:
-        threat_draws[series.indicator.id], threat_point[series.indicator.id] = _threats(series, n_draws, rng)
-
+    threat = threats(draws, seed, reference_quantile)
+    table = draws.table
+    n_draws, _, n_years = threat.shape
     kind_scores: dict[tuple[str, str], np.ndarray] = {}
-    has_kind = np.zeros((len(STATES), len(KINDS), years.size), dtype=bool)
+    has_kind = np.zeros((len(STATES), len(KINDS), n_years), dtype=bool)
     for s, state in enumerate(STATES):
         for k, kind in enumerate(KINDS):
-            members = [x for x in indicators if x.indicator.state == state and x.indicator.kind == kind]
-            if not members:
-                kind_scores[(state, kind)] = np.full((n_weightings, n_draws, years.size), np.nan, np.float32)
+            members = np.flatnonzero(((table["state"] == state) & (table["kind"] == kind)).to_numpy())
+            if members.size == 0:
+                kind_scores[(state, kind)] = np.full((1, n_draws, n_years), np.nan, np.float32)
                 continue
-            weights = _dirichlet("dirichlet_concentration_indicators", len(members), n_weightings, rng)
-            available = np.array([m.available for m in members])
-            threats = np.array([threat_draws[m.indicator.id] for m in members])
-            kind_scores[(state, kind)] = _weighted(weights, threats, available)
-            has_kind[s, k] = available.any(axis=0)
-
-    comparable = has_kind.all(axis=0)                                                     # (4, Y)
-    kind_weights = _dirichlet("dirichlet_concentration_kinds", len(KINDS), n_weightings, rng)
+            block = threat[:, members, :]
+            count = (~np.isnan(block)).sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = np.where(count > 0, np.nansum(block, axis=1) / count, np.nan)
+            kind_scores[(state, kind)] = mean[None].astype(np.float32)
+            has_kind[s, k] = draws.available[members].any(axis=0)
+    comparable = has_kind.all(axis=0)
+    weights = kind_weights(n_weightings, np.random.default_rng([seed, 8]))
+    mass = weights @ comparable.astype(float)                                             # (W, Y)
     overall = {}
     for state in STATES:
-        stacked = np.array([kind_scores[(state, kind)] for kind in KINDS])              # (4, W, D, Y)
-        filled = np.nan_to_num(stacked, nan=0.0) * comparable[:, None, None, :]
-        numerator = np.einsum("wk,kwdy->wdy", kind_weights.astype(np.float32), filled.astype(np.float32))
-        mass = kind_weights.astype(np.float32) @ comparable.astype(np.float32)          # (W, Y)
+        stacked = np.stack([kind_scores[(state, kind)][0] for kind in KINDS])              # (4, D, Y)
+        filled = np.where(comparable[:, None, :], np.nan_to_num(stacked, nan=0.0), 0.0)
+        numerator = np.einsum("wk,kdy->wdy", weights, filled)
         with np.errstate(invalid="ignore", divide="ignore"):
             overall[state] = np.where(mass[:, None, :] > 0, numerator / mass[:, None, :], np.nan).astype(np.float32)
-    return Ledger(years, indicators, threat_draws, threat_point, kind_scores, overall, comparable,
-                  kind_weights, list(missing or []))
+    return Ledger(draws, threat.astype(np.float32), kind_scores, overall, comparable, weights, list(missing or []))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ironriver.sovereignty.indicators import KINDS
+from ironriver.sovereignty.catalogue import KINDS
 from ironriver.sovereignty.ledger import Ledger
 
 __all__ = ["Verdict", "compare", "verdict", "sentence", "KIND_NAMES"]
@@ -60,12 +60,13 @@ def compare(mex: np.ndarray, usa: np.ndarray, year: int, kind: str) -> Compariso
     more, less = diff > TIE_TOLERANCE, diff < -TIE_TOLERANCE
     n = int(ok.sum())
     p_more, p_less = float(more.sum() / n), float(less.sum() / n)
+    p_tie = float((ok & ~more & ~less).sum() / n)            # counted, not 1 − p − q: exact under a label swap
     with np.errstate(invalid="ignore"):
         by_weighting = more.sum(axis=1) / ok.sum(axis=1)                # per weighting, over draws
         by_draw = more.sum(axis=0) / ok.sum(axis=0)                     # per draw, over weightings
     share_w = float(np.nanmean(by_weighting > 0.5)) if np.isfinite(by_weighting).any() else np.nan
     share_d = float(np.nanmean(by_draw > 0.5)) if np.isfinite(by_draw).any() else np.nan
-    return Comparison(year, kind, p_more, p_less, max(0.0, 1.0 - p_more - p_less), share_w, share_d, n)
+    return Comparison(year, kind, p_more, p_less, p_tie, share_w, share_d, n)
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,10 @@ def sentence(c: Comparison) -> str:
     if c.p_mex_more >= c.p_usa_more:
         return (f"In {c.year}, Mexico's {what} is the more threatened: P = {c.p_mex_more:.2f} over posterior draws "
                 f"× weightings ({_pct(c.share_draws_mex)} of posterior draws and {_pct(c.share_weightings_mex)} of "
-                f"indicator weightings).")
+                f"kind weightings).")
     return (f"In {c.year}, the USA's {what} is the more threatened: P = {c.p_usa_more:.2f} over posterior draws "
             f"× weightings (Mexico's is the more threatened in {_pct(c.share_draws_mex)} of posterior draws and "
-            f"{_pct(c.share_weightings_mex)} of indicator weightings).")
+            f"{_pct(c.share_weightings_mex)} of kind weightings).")
 
 
 def verdict(ledger: Ledger) -> Verdict:

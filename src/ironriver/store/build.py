@@ -94,6 +94,6 @@ def _write(connection: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame
 def _catalogue(tidiers: dict) -> pd.DataFrame:
     rows = [(name, dataset, description) for dataset, tidier in tidiers.items()
             for name, description in tidier.tables.items()]
-    rows += [("literature", "literature", "published figures transcribed from facts.md, one row per source"),
+    rows += [("literature", "literature", "published figures transcribed from the literature, one row per source, each with its citation"),
              ("timeline", "literature", "dated events 1846–2025 with the kind of sovereignty each bears on")]
     return pd.DataFrame(rows, columns=["table", "dataset", "description"])

@@ -121,7 +121,7 @@ STRUCTURAL_ASSUMPTIONS: tuple[tuple[str, str], ...] = (
      "regime (Miller, Hepburn & Azrael 2017); the rest are straw purchases at licensed dealers."),
     ("private_sale_regimes",
      "California and New Mexico regulate private sales (state background-check laws; New Mexico from 2019); "
-     "Arizona and Texas do not; other states take the national share. Not in facts.md: a classification to add."),
+     "Arizona and Texas do not; other states take the national share. No published classification found: an assumption."),
     ("other_states_cross_with_border_states",
      "Guns bought outside the four border states cross at the four corridors in proportion to the border "
      "states' own source shares."),

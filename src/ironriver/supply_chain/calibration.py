@@ -25,7 +25,7 @@ from ironriver.errors import IronRiverError, OutOfRangeError
 __all__ = ["Calibration", "resolve_calibration", "LITERATURE_PRIOR_ID"]
 
 LITERATURE_PRIOR_ID = "flow_mcdougal_jeg_2010_2012"
-"""The published flow estimate the fallback calibration uses (facts.md A1; peer-reviewed version, see I1)."""
+"""The published flow estimate the fallback calibration uses (McDougal, Shirk, Muggah & Patterson, Journal of Economic Geography 2014, doi:10.1093/jeg/lbu021 — the peer-reviewed version of their 2013 working paper)."""
 
 _PRIOR_DRAWS = 2000
 

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
+from ironriver.data.shipped import resolve_shipped
 from ironriver.errors import IronRiverError
 from ironriver.supply_chain.assumptions import ASSUMPTIONS
 from ironriver.supply_chain.chain import CORRIDORS
@@ -167,15 +168,16 @@ class Scenario(BaseModel):
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Scenario:
-        """Read and validate a scenario file.
+        """Read and validate a scenario file: a path, or the name of a shipped scenario (``"ubc"``).
 
         Raises
         ------
         ScenarioError
             One line naming the file, the field and the problem.
         """
+        path = resolve_shipped("scenarios", path)
         data = read_toml(path)
-        data.setdefault("name", Path(path).stem)
+        data.setdefault("name", path.stem)
         return cls.from_dict(data, origin=str(path))
 
     def with_changes(self, changes: Mapping[str, Any], name: str | None = None, origin: str = "scenario") -> Scenario:

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ironriver.data.shipped import resolve_shipped
 from ironriver.errors import IronRiverError
 from ironriver.supply_chain.result import SimulationResult
 from ironriver.supply_chain.run import DEFAULT_CHUNK, Progress, run_scenarios
@@ -93,8 +94,9 @@ class Grid:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Grid:
-        """Read and validate a grid file; every problem is one line naming the file, the key and the problem."""
-        path = Path(path)
+        """Read and validate a grid file (a path or a shipped name); every problem is one line naming the file, the
+        key and the problem."""
+        path = resolve_shipped("scenarios", path)
         data = read_toml(path)
         try:
             spec = _GridFile.model_validate(data)

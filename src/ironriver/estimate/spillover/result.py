@@ -203,8 +203,10 @@ def _interpretation(result: SpilloverResult) -> str:
         f"effect = {result.ri_p:.2f}; pre-trend p = {result.pretrend.p:.2f})."
     ]
     if result.ri_p < 0.05 <= result.placebo_p:
-        sentences.append("The border states clearly diverged, but the size of the average effect is poorly "
-                         "determined: it differs a lot between states (see the leave-one-out checks).")
+        width = "the 95% interval includes no change" if head.covers(0.0, 95) else "the 95% interval is wide"
+        sentences.append(f"Few random reassignments of the border label produce as large a divergence, but its "
+                         f"size is poorly determined: {width}, and the effect differs a lot between states (see "
+                         f"the leave-one-out checks).")
     checks = []
     for name, words in (("placebo_date", "placebo date"), ("other_outcome", "other outcome"),
                         ("other_outcome_2006", "other outcome to 2006"), ("baja_california", "Baja California alone"),
