@@ -1,7 +1,8 @@
 """The FastAPI application: JSON endpoints over the store and the assessment, and the dashboard page.
 
 Every user error (:class:`~ironriver.errors.IronRiverError`: an unknown table, years out of range)
-becomes an HTTP 400 (404 for unknown names) whose body is ``{"error": "<one line>"}``. Assessments are
+becomes an HTTP 400 (404 for unknown names; 503 when a model of the chain failed) whose body is
+``{"error": "<one line>"}``. Assessments are
 cached in memory per (years, seed), on top of the chain's own disk cache, so the dashboard's repeated
 requests are cheap.
 """
@@ -16,7 +17,7 @@ from typing import Any
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from ironriver.errors import IronRiverError, UnknownNameError
+from ironriver.errors import IronRiverError, ModelFailedError, UnknownNameError
 
 MAX_ROWS = 5_000
 """Largest number of rows one table request returns (the dashboard pages through a table)."""
@@ -75,7 +76,8 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(IronRiverError)
     async def user_error(_: Request, error: IronRiverError) -> JSONResponse:
-        status = 404 if isinstance(error, UnknownNameError) else 400
+        # a model that failed is the server's failure (503), not the user's (400)
+        status = 404 if isinstance(error, UnknownNameError) else 503 if isinstance(error, ModelFailedError) else 400
         return JSONResponse({"error": str(error)}, status_code=status)
 
     @app.get("/", response_class=HTMLResponse)
