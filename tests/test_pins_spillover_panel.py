@@ -77,3 +77,21 @@ def test_expiry_month_is_september_2004_from_the_timeline(monkeypatch: pytest.Mo
     with pytest.raises(UnknownNameError, match="unknown timeline id 'awb_expired_2004'") as error:
         sp.expiry_month()
     assert error.value.kind == "timeline id" and error.value.name == "awb_expired_2004"
+
+
+def test_the_store_panels_are_the_built_ones() -> None:
+    from ironriver.store import load
+
+    valle = sp.load_panel()
+    pd.testing.assert_frame_equal(valle, sp.build_panel(load("mx_firearm_homicides_monthly"),
+                                                        load("mx_population_monthly")))
+    inegi = sp.load_inegi_panel()
+    assert list(inegi.columns) == ["state_code", "year", "month", "month_index", "homicides", "population"]
+    assert inegi["state_code"].nunique() == 32 and inegi["population"].dtype == "float64"
+    assert inegi["month_index"].min() == 1990 * 12                      # the INEGI series starts in 1990-01
+    # the INEGI tabulation is its own series: same population offset, counts straight from its table
+    raw = load("mx_homicides_inegi")
+    first = raw[(raw["state_code"] == "01") & (raw["year"] == 1990) & (raw["month"] == 1)]["homicides"].item()
+    assert inegi.loc[(inegi["state_code"] == "01") & (inegi["month_index"] == 1990 * 12), "homicides"].item() == first
+    per_state = inegi.groupby("state_code").size()
+    assert per_state.nunique() == 1 and len(inegi) == 32 * per_state.iloc[0]
