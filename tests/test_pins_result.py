@@ -90,3 +90,67 @@ def test_conservation_gap_is_bought_minus_every_fate() -> None:
     transit = base.transit.copy()
     transit[1, -1, 0, 3, 3] += 1
     assert replace(base, transit=transit).conservation_gap()[1, 0, 3] == -1
+
+
+def test_totals_by_hand() -> None:
+    base, _ = runs()
+    totals = base.totals()
+    assert list(totals.columns) == ["replicate", "year", "calibrated_flow", "bought", "interdicted_us",
+                                    "interdicted_border", "interdicted", "arrived", "in_transit", "recovered",
+                                    "traced", "stock_end"]
+    r, y = 7, 1
+    row = totals[(totals["replicate"] == base.replicates[r]) & (totals["year"] == base.years[y])].iloc[0]
+    t = base.transit[r, y]
+    assert row["calibrated_flow"] == base.flow[r, y]
+    assert (row["bought"], row["interdicted_us"], row["interdicted_border"], row["arrived"]) == tuple(
+        t[..., q].sum() for q in range(4))
+    assert row["interdicted"] == t[..., 1].sum() + t[..., 2].sum()
+    assert row["in_transit"] == base.in_transit[r, y].sum()
+    assert row["recovered"] == base.stock[r, y, :, :2].sum() and row["traced"] == base.stock[r, y, :, 0].sum()
+    assert row["stock_end"] == base.stock_end[r, y].sum()
+    assert len(totals) == len(base.replicates) * len(base.years)
+
+
+def test_sankey_intervals_and_statistic_by_hand() -> None:
+    from ironriver.errors import IronRiverError
+    from ironriver.supply_chain.chain import CHANNELS, CORRIDORS, ROUTE_CORRIDOR, ROUTE_SOURCE, SOURCES
+
+    base, _ = runs()
+    route = int(np.flatnonzero(ROUTE_SOURCE == SOURCES.index("TX"))[0])
+    per_year = base.transit[:, :, 0, route, 3].sum(axis=1) / len(base.years)      # straw, TX, arrived
+    crossing = f"{CORRIDORS[ROUTE_CORRIDOR[route]]} ports"
+    for statistic, centre in (("median", np.median(per_year)), ("mean", np.mean(per_year))):
+        table = base.sankey_table(statistic=statistic, level=0.5)
+        row = table[(table["source"] == "TX") & (table["channel"] == CHANNELS[0]) & (table["crossing"] == crossing)
+                    & (table["outcome"] == "arrived in Mexico")].iloc[0]
+        assert row["guns_per_year"] == pytest.approx(centre)
+        assert (row["low"], row["high"]) == pytest.approx(tuple(np.quantile(per_year, [0.25, 0.75])))
+    with pytest.raises(IronRiverError, match="unknown statistic 'mode'; use median or mean"):
+        base.sankey_table(statistic="mode")
+
+
+def test_share_of_retail_sales_by_hand() -> None:
+    from ironriver.supply_chain.chain import ROUTE_SOURCE, SOURCES
+
+    base, _ = runs()
+    s = SOURCES.index("TX")
+    sales = base.retail_sales.pivot_table(index="year", columns="source_state", values="guns")
+    nearest = [sales.index[np.argmin(np.abs(sales.index.to_numpy() - y))] for y in base.years]
+    bought = base.transit[:, :, :, ROUTE_SOURCE == s, 0].sum(axis=(2, 3))              # (R, Y)
+    by_hand = (bought / sales.loc[nearest, "TX"].to_numpy()).mean(axis=1)
+    summary = base.summary()
+    row = summary[(summary["group"] == "source_state") & (summary["key"] == "TX")
+                  & (summary["quantity"] == "share_of_retail_sales")].iloc[0]
+    assert row["median"] == pytest.approx(np.median(by_hand), rel=1e-12)
+    no_sales = replace(base, retail_sales=None).summary()
+    assert no_sales[no_sales["quantity"] == "share_of_retail_sales"]["median"].isna().all()
+
+
+def test_conservation_gap_uses_the_last_years_transit() -> None:
+    base, _ = runs()
+    transit = np.concatenate([base.transit, base.transit[:, :1]], axis=1)
+    in_transit = np.concatenate([base.in_transit, base.in_transit[:, :1] + 5], axis=1)
+    three = replace(base, transit=transit, in_transit=in_transit, years=(2021, 2022, 2023))
+    totals = transit.sum(axis=1)
+    by_hand = totals[..., 0] - totals[..., 1] - totals[..., 2] - totals[..., 3] - in_transit[:, -1]
+    np.testing.assert_array_equal(three.conservation_gap(), by_hand)
