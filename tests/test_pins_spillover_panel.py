@@ -95,3 +95,21 @@ def test_the_store_panels_are_the_built_ones() -> None:
     assert inegi.loc[(inegi["state_code"] == "01") & (inegi["month_index"] == 1990 * 12), "homicides"].item() == first
     per_state = inegi.groupby("state_code").size()
     assert per_state.nunique() == 1 and len(inegi) == 32 * per_state.iloc[0]
+
+
+def test_month_arithmetic_by_hand() -> None:
+    for year, month in ((1998, 1), (2004, 9), (2008, 11), (2008, 12)):
+        index = year * 12 + month - 1
+        assert sp.month_index(year, month) == index == sp.parse_month(f"{year}-{month:02d}")
+        assert sp.format_month(index) == f"{year:04d}-{month:02d}"
+
+
+def test_main_design_fields_and_expiry() -> None:
+    states = {f"{i:02d}": [1, 2] for i in range(1, 33)}
+    panel = sp.build_panel(homicides(states), population(states))
+    design = sp.main_design(panel, "nonfirearm", expiry=2003 * 12)
+    assert (design.name, design.outcome, design.post_start) == ("main", "nonfirearm_homicides", 2003 * 12)
+    assert design.treated == ("05", "08", "19", "26", "28") and len(design.comparison) == 27
+    assert design.label.startswith("headline: 5 TX/NM/AZ border states") and design.expectation == "the headline"
+    assert (design.start, design.end) == (1998 * 12, 2008 * 12 + 10)
+    assert sp.main_design(panel).post_start == 2004 * 12 + 8          # default: the timeline's expiry
