@@ -5,7 +5,7 @@ Run: ``IRONRIVER_HOME=/tmp/ir-bench .venv/bin/python benchmarks/bench_iron_river
 Prints, in one run: the default method's fit time (target < 5 s on 2 cores) and ESS (target ≥ 1,000) for
 several seeds, the seed-to-seed spread of the yearly medians and 90% bounds (Monte Carlo error), and — when
 NumPyro is installed — the NUTS fit time and the ratio of the default method's yearly medians and 90%
-bounds to NUTS's (target: within 5%). Ratios only, against runs in this same process: no absolute timing
+bounds to NUTS's (targets: medians within 5%, 5% and 95% bounds within 10%). Ratios only, against runs in this same process: no absolute timing
 is asserted anywhere in the tests.
 """
 
@@ -24,7 +24,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from ironriver.estimate._iron_river_nuts import available
-    from ironriver.estimate.iron_river import estimate_iron_river
+    from ironriver.estimate.iron_river import estimate_iron_river, nuts_agreement
 
     estimate_iron_river(seed=99, draws=500)  # warm the caches (store, evidence, placebo calibration)
     fits = []
@@ -37,7 +37,8 @@ def main() -> None:
         first = d["attempts"][0]
         print(f"laplace-is seed {seed}: {seconds:5.2f} s (target < 5), path {d['path']}, ESS {d['ess']:,.0f} "
               f"(target ≥ 1000), distinct draws {d.get('n_distinct')}, first rung k̂ {first['khat']:.2f} "
-              f"ESS {first['ess']:.0f}, MAP {d['map']['seconds']:.2f} s")
+              f"ESS {first['ess']:.0f}, MAP {d['map']['seconds']:.2f} s, "
+              f"R̂ across SMC runs {d.get('smc', {}).get('rhat', float('nan')):.4f} (limit 1.01)")
     summaries = [f.summary().set_index("year") for f in fits]
     for column in ("median", "q05", "q95"):
         stack = np.array([s[column].to_numpy() for s in summaries])
@@ -56,12 +57,11 @@ def main() -> None:
     d = nuts.diagnostics
     print(f"nuts: {seconds:5.2f} s (sampling {d['nuts_seconds']:.1f} s), min ESS {d['ess']:.0f}, "
           f"R̂ max {d['rhat_max']:.3f}, divergences {d['divergences']}")
-    reference = nuts.summary().set_index("year")
-    for column in ("median", "q05", "q95"):
-        ratios = np.array([s[column].to_numpy() / reference[column].to_numpy() for s in summaries])
-        worst = np.abs(ratios - 1).max()
-        print(f"laplace-is / nuts, yearly {column}: ratios {ratios.min():.3f}–{ratios.max():.3f} "
-              f"(max deviation {worst:.1%}; target ≤ 5%)")
+    targets = {"median": 0.05, "q05": 0.10, "q95": 0.10}
+    for fit in fits:
+        agreement = nuts_agreement(fit, nuts)
+        print(f"default seed {fit.seed} vs nuts, max over years: " + ", ".join(
+            f"{k} {agreement[f'max_{k}_rel_diff']:.1%} (target ≤ {t:.0%})" for k, t in targets.items()))
     ref = nuts.reference()
     print(f"nuts 2010–2012 mean: {ref['median']:,.0f} ({ref['q05']:,.0f}–{ref['q95']:,.0f}); "
           f"time ratio nuts / laplace-is: {seconds / np.mean([f.diagnostics['fit_seconds'] for f in fits]):.1f}×")

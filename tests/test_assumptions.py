@@ -27,12 +27,14 @@ def declared() -> dict[str, set[str]]:
     from ironriver.estimate.priors import MODEL_ASSUMPTIONS, default_priors
     from ironriver.evidence import all_assumptions as evidence_assumptions
     from ironriver.sovereignty.transforms import ASSUMPTIONS as LEDGER
+    from ironriver.essay.rules import _RULES as CLAIM_RULES
     from ironriver.supply_chain.assumptions import ASSUMPTIONS as SIMULATION
 
     return {"evidence": {a.name for a in evidence_assumptions()},
             "estimate": {p.name for p in default_priors()} | {"flow_innovations"} | {a.name for a in MODEL_ASSUMPTIONS},
             "supply_chain": {a.name for a in SIMULATION},
-            "sovereignty": set(LEDGER)}
+            "sovereignty": set(LEDGER),
+            "essay": set(CLAIM_RULES)}
 
 
 def test_the_registry_holds_every_stage_declaration_once() -> None:
@@ -80,12 +82,12 @@ def test_estimate_assumptions_is_a_view_of_the_registry() -> None:
     frame = assumptions_frame()
     registry = assumptions_table("estimate").merge(assumptions_table("evidence"), how="outer")
     assert set(frame["name"]) == set(registry["name"])
-    prior = next(p for p in default_priors() if p.name == "attrition")
-    row = frame.set_index("name").loc["attrition"]
-    assert row["distribution"] == prior.distribution == "LogitNormal(median 0.03, logit-sd 0.6)"
+    prior = next(p for p in default_priors() if p.name == "attrition_beyond_seizures")
+    row = frame.set_index("name").loc["attrition_beyond_seizures"]
+    assert row["distribution"] == prior.distribution == "LogNormal(median 0.02, log-sd 1)"
     assert (row["low"], row["high"]) == pytest.approx(prior.range)
     widened = assumptions_frame(tuple(p.widened(2.0) for p in default_priors())).set_index("name")
-    assert widened.loc["attrition", "high"] > row["high"]
+    assert widened.loc["attrition_beyond_seizures", "high"] > row["high"]
 
 
 def test_ledger_sampling_follows_the_registered_distribution() -> None:

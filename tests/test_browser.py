@@ -70,6 +70,18 @@ def test_report_opens_offline_with_every_chart_drawn(report: tuple[Path, dict]) 
             assert verdict == model["verdict"]["sentence"]
             data = page.evaluate("() => JSON.parse(document.getElementById('ironriver-data').textContent)")
             assert data["verdict"]["year"] == model["verdict"]["year"]
+            # the essay's claims, checked: one visible row per claim, right after the verdict, with its status
+            claims = page.locator("#claims tbody tr")
+            assert claims.count() == len(model["claims"]["rows"]) == 13
+            for index, row in enumerate(model["claims"]["rows"]):
+                drawn = claims.nth(index)
+                assert drawn.is_visible()
+                assert drawn.get_attribute("id") == f"claim-{row['id']}"
+                assert drawn.locator("td.status").inner_text().startswith(row["status"])
+            order = page.evaluate("() => [...document.querySelectorAll('main > section')].map(s => s.id)")
+            assert order.index("claims") == order.index("verdict") + 1 + ("not-included" in order)
+            box = page.locator("#claims").bounding_box()
+            assert box is not None and box["height"] > 300
         finally:
             browser.close()
     assert errors == []

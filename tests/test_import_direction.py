@@ -1,6 +1,6 @@
 """Stages flow one way: no module imports (even lazily, inside a function) from a stage to its right.
 
-Order: data → store → evidence → estimate → supply_chain → sovereignty → report → cli / web. The low-level
+Order: data → store → evidence → estimate → supply_chain → sovereignty → essay → report → cli / web. The low-level
 services (:mod:`ironriver.errors`, :mod:`ironriver.files`, :mod:`ironriver.assumptions`,
 :mod:`ironriver.progress`, :mod:`ironriver.plain_words`, :mod:`ironriver.about`) sit below every stage and
 import none. The test reads every module's source with :mod:`ast`, so an import inside a function counts.
@@ -17,8 +17,8 @@ import ironriver
 
 PACKAGE = Path(ironriver.__file__).parent
 LOW = {"errors": 0, "files": 0, "assumptions": 0, "progress": 0, "plain_words": 0, "about": 0}
-STAGES = {"data": 1, "store": 2, "evidence": 3, "estimate": 4, "supply_chain": 5, "sovereignty": 6, "report": 7,
-          "cli": 8, "web": 8}
+STAGES = {"data": 1, "store": 2, "evidence": 3, "estimate": 4, "supply_chain": 5, "sovereignty": 6, "essay": 7,
+          "report": 8, "cli": 9, "web": 9}
 RANK = {**LOW, **STAGES}
 
 
@@ -84,6 +84,8 @@ def test_every_stage_folder_is_ranked() -> None:
     ("estimate/priors.py", "from ironriver.supply_chain import simulate"),
     ("files.py", "from ironriver.store import load"),
     ("store/names.py", "from ..sovereignty import ledger"),
+    ("essay/rules.py", "    from ironriver.report.lineage import LINEAGE_ORIGIN"),
+    ("sovereignty/verdict.py", "from ironriver.essay import claims"),
 ])
 def test_a_planted_wrong_way_import_is_caught(tmp_path: Path, importer: str, statement: str) -> None:
     target = tmp_path / importer

@@ -105,7 +105,8 @@ def test_every_prior_and_assumption_is_named_with_a_source() -> None:
     assert (frame["source"].str.len() > 0).all() and (frame["why"].str.len() > 0).all()
     assert (frame["low"] <= frame["high"]).all()
     names = set(frame["name"])
-    assert {"attrition", "stock_1998", "us_origin_share", "etrace_widening", "stock_common_bias_sd",
+    assert {"attrition_beyond_seizures", "attrition_seizure_floor", "stock_us_origin_share", "stock_1998",
+            "us_origin_share", "etrace_widening", "stock_common_bias_sd", "stock_registered_guns",
             "nics_shock_scale"} <= names
     for prior in default_priors():
         low, high = prior.range
@@ -173,8 +174,11 @@ def test_literature_is_compared_not_fitted_by_default(posterior) -> None:
     assert row["value"] == literature_value_of("flow_mcdougal_jeg_2010_2012")
     assert 0 <= row["percentile"] <= 1
     document = posterior.to_json()
-    assert set(document) == {"flow", "diagnostics", "literature"}
+    assert set(document) == {"periods", "flow", "note", "diagnostics", "literature"}
     assert set(document["flow"][0]) == {"year", "median", "q05", "q25", "q75", "q95"}
+    # the 2010–2012 period is the reference mean, computed the same way
+    period = next(p for p in document["periods"] if (p["start"], p["end"]) == (2010, 2012))
+    assert period["median"] == pytest.approx(posterior.reference()["median"])
 
 
 def literature_value_of(figure_id: str) -> float:
@@ -199,8 +203,33 @@ def test_include_literature_fits_the_published_flows() -> None:
 
 
 def test_sensitivity_reports_changes_against_a_baseline(posterior) -> None:
-    frame = posterior.sensitivity(streams=["stock"], priors=["attrition"], assumptions=["stock_common_bias_sd"])
-    assert list(frame["kind"]) == ["baseline", "stream", "prior", "assumption", "assumption"]
+    frame = posterior.sensitivity(streams=["stock"], priors=["attrition_beyond_seizures", "stock_us_origin_share"],
+                                  assumptions=["attrition_seizure_floor"])
+    assert list(frame["kind"]) == ["baseline", "stream", "prior", "prior", "assumption", "assumption"]
     assert frame.loc[0, "median_change"] == 0
-    widened = frame[frame["kind"] == "prior"].iloc[0]
-    assert widened["width"] > frame.loc[0, "width"]  # a wider prior on attrition widens the flow
+    # wider priors on attrition and on the stock's US-origin share reach lower flows (attrition near its floor,
+    # a smaller US share of the stock): both are varied, neither is fixed
+    for name in ("attrition_beyond_seizures", "stock_us_origin_share"):
+        widened = frame[frame["name"] == name].iloc[0]
+        assert widened["q05"] < 0.95 * frame.loc[0, "q05"], name
+
+
+def test_attrition_floor_is_the_observed_seizure_rate_from_its_sources() -> None:
+    from ironriver.estimate.priors import MODEL_ASSUMPTIONS
+    from ironriver.store import literature_value, load
+
+    floor = {a.name: a for a in MODEL_ASSUMPTIONS}["attrition_seizure_floor"]
+    seized = literature_value("guns_seized_mx_2009_2012")
+    per_year = seized.value / (seized.period_end - seized.period_start + 1)
+    assert per_year == pytest.approx(153_326 / 4)
+    total_2017 = load("civilian_firearms_2017").set_index("country").loc["Mexico", "firearms"]
+    sas2007 = load("civilian_firearms_2007").set_index("country").loc["Mexico"]
+    rate = per_year / (total_2017 - sas2007["registered"])
+    assert floor.value == pytest.approx(rate, abs=5e-5)  # 0.311%/yr
+    assert floor.low == pytest.approx(per_year / (total_2017 - literature_value("registered_firearms_mx_2017").value),
+                                      abs=5e-5)
+    assert floor.high == pytest.approx(per_year / (sas2007["firearms_total_avg"] - sas2007["registered"]), abs=5e-5)
+    # the model's attrition never goes below the floor
+    model = IronRiverModel(("stock",), 2023)
+    draws = model.latent(model.prior_draws(np.random.default_rng(0), 500))["attrition"]
+    assert draws.min() > floor.value

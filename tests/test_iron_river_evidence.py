@@ -13,6 +13,7 @@ from ironriver.evidence.recoveries import (
     log_normal_approximation,
     recovery_design,
 )
+from ironriver.evidence.stock import ASSUMPTIONS as STOCK_ASSUMPTIONS
 from ironriver.evidence.stock import stock_covariance, stock_estimates
 from ironriver.evidence.us_demand import demand_index, trafficking_weights
 from ironriver.store import literature_value, load
@@ -94,6 +95,34 @@ def test_count_moments_match_a_monte_carlo_of_the_generative_process() -> None:
     np.testing.assert_allclose(cov[0], np.cov(figures.T), rtol=0.05)
 
 
+def test_count_moments_with_persistent_submission_match_a_monte_carlo() -> None:
+    years = np.arange(2000, 2003)
+    design, _ = _design(years)
+    recoveries = np.array([1000.0, 2000.0, 3000.0])
+    share = np.array([0.5, 0.4, 0.3])
+    shock, campaign, rho, submission, persistence = 0.2, 0.3, 0.6, 0.25, 0.8
+    kernel = shock**2 * np.eye(3) + campaign**2 * rho ** np.abs(np.subtract.outer(years, years))
+    lags = np.abs(np.subtract.outer(years, years))
+    rng = np.random.default_rng(2)
+    n = 400_000
+    w = rng.multivariate_normal(np.zeros(3), kernel, size=n)
+    v = rng.multivariate_normal(np.zeros(3), submission**2 * persistence**lags, size=n)
+    rec = recoveries * np.exp(w - np.diag(kernel) / 2)
+    traced = share * rec * np.exp(v - submission**2 / 2)
+    figures = np.c_[traced[:, 0], traced[:, 1], traced[:, 0] + traced[:, 1], rec[:, 0] + 0.5 * rec[:, 1]]
+    excess = enforcement_kernel(years, np.array([shock]), np.array([campaign]), np.array([rho]))
+    mean, cov = count_moments(recoveries[None], share[None], design, excess, np.array([submission]),
+                              np.array([1.0]), scope_sd=0.0, submission_persistence=np.array([persistence]))
+    np.testing.assert_allclose(mean[0], figures.mean(axis=0), rtol=0.01)
+    np.testing.assert_allclose(cov[0], np.cov(figures.T), rtol=0.05)
+    # independent shocks are the limit ρ_v → 0
+    _, independent = count_moments(recoveries[None], share[None], design, excess, np.array([submission]),
+                                   np.array([1.0]), scope_sd=0.0)
+    _, nearly = count_moments(recoveries[None], share[None], design, excess, np.array([submission]),
+                              np.array([1.0]), scope_sd=0.0, submission_persistence=np.array([1e-12]))
+    np.testing.assert_allclose(nearly, independent, rtol=1e-9)
+
+
 def test_enforcement_kernel_is_exp_of_the_ar1_plus_shock_covariance_minus_one() -> None:
     years = np.arange(1994, 2000)
     direct = np.expm1(0.15**2 * np.eye(6) + 0.4**2 * 0.7 ** np.abs(np.subtract.outer(years, years)))
@@ -109,14 +138,36 @@ def test_log_normal_approximation_keeps_the_mean() -> None:
     assert np.exp(loc[0, 0] + log_cov[0, 0, 0] / 2) == pytest.approx(100.0)
 
 
-def test_stock_estimates_subtract_registered_guns_of_the_same_source() -> None:
+# Hand-written from the cited figures: Small Arms Survey 2007 annexe, Mexico 15,500,000 total and 4,490,000
+# registered; Karp (2012) "roughly 15 million"; CESOP (Dec 2014, via El Universal 2015) "15.5 million" — the 2007
+# round's total; Small Arms Survey 2017, Mexico 16,809,000. One registered count (the 2007 round's) for all.
+STOCK_BY_SOURCE = {  # id: (round year it describes, total, illicit)
+    "dataset:civilian_firearms_2007": (2007, 15_500_000, 11_010_000),
+    "civilian_firearms_mx_karp_2012": (2007, 15_000_000, 10_510_000),
+    "unregistered_firearms_mx_cesop_2011": (2007, 15_500_000, 11_010_000),
+    "dataset:civilian_firearms_2017": (2017, 16_809_000, 12_319_000),
+}
+
+
+def test_each_stock_estimate_is_its_sources_total_dated_to_its_round() -> None:
     estimates = {e.id: e for e in stock_estimates()}
-    sas = load("civilian_firearms_2017").set_index("country").loc["Mexico", "firearms"]
-    assert estimates["dataset:civilian_firearms_2017"].illicit == pytest.approx(
-        sas - literature_value("registered_firearms_mx_2017").value)
+    assert set(estimates) == set(STOCK_BY_SOURCE)
+    for figure_id, (year, total, illicit) in STOCK_BY_SOURCE.items():
+        e = estimates[figure_id]
+        assert (e.year, e.total, e.illicit) == (year, total, illicit), figure_id
+    # growth 2007 → 2017 is the growth of the totals, not of two sources' registered counts
+    growth = estimates["dataset:civilian_firearms_2017"].illicit - estimates["dataset:civilian_firearms_2007"].illicit
+    assert growth == 16_809_000 - 15_500_000
+
+
+def test_the_registered_count_is_one_named_assumption_pinned_to_its_sources() -> None:
+    registered = {a.name: a for a in STOCK_ASSUMPTIONS}["stock_registered_guns"]
     sas2007 = load("civilian_firearms_2007").set_index("country").loc["Mexico"]
-    assert estimates["dataset:civilian_firearms_2007"].illicit == pytest.approx(
-        sas2007["firearms_total_avg"] - sas2007["registered"])
+    assert registered.value == registered.high == sas2007["registered"] == 4_490_000
+    assert registered.low == literature_value("registered_firearms_mx_2017").value == 3_118_592
+    low = {e.id: e.illicit for e in stock_estimates({"stock_registered_guns": registered.low})}
+    assert low["dataset:civilian_firearms_2007"] == 15_500_000 - 3_118_592
+    assert low["dataset:civilian_firearms_2017"] == 16_809_000 - 3_118_592
 
 
 def test_stock_echoes_share_the_2007_rounds_error() -> None:

@@ -1,10 +1,11 @@
-"""NUTS cross-check: NumPyro's NUTS on the same log density agrees with the default Laplace-IS/SMC fit.
+"""NUTS (NumPyro, the ``[nuts]`` extra) is the reference for the iron-river posterior.
 
-Marked slow (about a minute); skipped when the optional extra ``ironriver[nuts]`` is not installed. The
-benchmark (``benchmarks/bench_iron_river.py``) measures the agreement against its 5% target; this test holds
-the yearly medians to 12% and the 2010–2012 median and upper bound to 15%. The default sampler's lower tail
-is known to be too light (its 5% bound of the 2010–2012 mean sits ~20–30% above NUTS's): the test records
-that gap with a bound instead of hiding it.
+Marked slow (a few minutes on a loaded machine); skipped when the extra is not installed (CI installs it with
+the ``dev`` extra). Targets: the default sampler's yearly medians within 5% of NUTS's and its 5% and 95% bounds
+within 10%. The default tempered SMC does not meet them yet — its lower tail is too light (the yearly 5% bounds
+sit up to ~90% above NUTS's in the least-informed years; the 2010–2012 5% bound ~70% above) — so the target test
+is a strict expected failure that will flag the day it passes, and a second test holds the gap where it is
+measured so that it cannot silently grow.
 """
 
 from __future__ import annotations
@@ -12,22 +13,59 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ironriver.estimate import _importance as inference
 from ironriver.estimate._iron_river_nuts import INSTALL_HINT, available
-from ironriver.estimate.iron_river import estimate_iron_river
+from ironriver.estimate.iron_river import estimate_iron_river, nuts_agreement
+
+needs_nuts = pytest.mark.skipif(not available(), reason="numpyro not installed (pip install ironriver[nuts])")
+
+
+@pytest.fixture(scope="module")
+def pair():
+    nuts = estimate_iron_river(seed=0, method="nuts", draws=2000)
+    default = estimate_iron_river(seed=0)
+    return default, nuts, nuts_agreement(default, nuts)
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not available(), reason="numpyro not installed (pip install ironriver[nuts])")
-def test_nuts_agrees_with_the_default_method() -> None:
-    nuts = estimate_iron_river(seed=0, method="nuts", draws=3000)
-    default = estimate_iron_river(seed=0)
+@needs_nuts
+def test_nuts_reference_converged(pair) -> None:
+    _, nuts, _ = pair
     assert nuts.diagnostics["rhat_max"] < 1.02
-    ratio = default.summary()["median"].to_numpy() / nuts.summary()["median"].to_numpy()
-    assert np.all(np.abs(ratio - 1) < 0.12), ratio
+    assert nuts.diagnostics["ess"] > 300
+
+
+@pytest.mark.slow
+@needs_nuts
+@pytest.mark.xfail(strict=True, reason="tempered SMC's lower tail is too light compared with NUTS (issue 12, item 5)")
+def test_default_meets_the_nuts_targets(pair) -> None:
+    _, _, agreement = pair
+    assert agreement["max_median_rel_diff"] <= 0.05, agreement
+    assert agreement["max_q05_rel_diff"] <= 0.10, agreement
+    assert agreement["max_q95_rel_diff"] <= 0.10, agreement
+
+
+@pytest.mark.slow
+@needs_nuts
+def test_default_gap_to_nuts_stays_where_it_was_measured(pair) -> None:
+    default, nuts, agreement = pair
+    print("default vs NUTS:", agreement)
+    assert agreement["max_median_rel_diff"] < 0.20, agreement
+    assert agreement["max_q95_rel_diff"] < 0.20, agreement
+    assert agreement["max_q05_rel_diff"] < 1.2, agreement
     a, b = default.reference(), nuts.reference()
-    for key in ("median", "q95"):
-        assert abs(a[key] / b[key] - 1) < 0.15, (key, a[key], b[key])
-    assert 0.9 < a["q05"] / b["q05"] < 1.45, (a["q05"], b["q05"])  # the known light lower tail
+    assert abs(a["median"] / b["median"] - 1) < 0.15, (a, b)
+    assert 1.0 <= a["q05"] / b["q05"] < 2.0, (a["q05"], b["q05"])  # the known light lower tail
+
+
+def test_rhat_across_smc_runs_can_fail() -> None:
+    rng = np.random.default_rng(0)
+    same = [rng.standard_normal((1000, 3)) for _ in range(2)]
+    assert inference.rank_rhat(same) < 1.01
+    shifted = [rng.standard_normal((1000, 3)), rng.standard_normal((1000, 3)) + np.array([0.0, 0.3, 0.0])]
+    assert inference.rank_rhat(shifted) > 1.01
+    wider = [rng.standard_normal((1000, 3)), rng.standard_normal((1000, 3)) * np.array([1.0, 1.0, 1.6])]
+    assert inference.rank_rhat(wider) > 1.01  # the folded R̂ sees a difference in the tails
 
 
 def test_nuts_without_numpyro_is_a_one_line_hint(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,3 +76,16 @@ def test_nuts_without_numpyro_is_a_one_line_hint(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(IronRiverError, match=r"pip install ironriver\[nuts\]"):
         estimate_iron_river(method="nuts", evidence=["stock"], draws=100)
     assert "\n" not in INSTALL_HINT
+
+
+@pytest.mark.slow
+@needs_nuts
+def test_check_nuts_adds_its_agreement_to_the_json_diagnostics() -> None:
+    from ironriver.estimate.iron_river import check_nuts
+
+    posterior = estimate_iron_river(seed=0, evidence=["stock"], draws=500)
+    agreement = check_nuts(posterior, draws=500)
+    nuts = posterior.to_json()["diagnostics"]["nuts"]
+    assert {"max_median_rel_diff", "max_q05_rel_diff", "max_q95_rel_diff", "seconds"} <= set(nuts)
+    assert nuts["max_median_rel_diff"] == pytest.approx(agreement["max_median_rel_diff"])
+    assert 0 <= nuts["max_median_rel_diff"] < 0.5 and nuts["seconds"] > 0

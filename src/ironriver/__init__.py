@@ -1,7 +1,7 @@
 """ironriver: whose sovereignty does the US–Mexico border threaten? Real data, honest uncertainty.
 
 The package follows the one-way flow of data, one folder per stage:
-``data → store → evidence → estimate → supply_chain → sovereignty → report / cli / web``.
+``data → store → evidence → estimate → supply_chain → sovereignty → claims → report / cli / web``.
 This module re-exports the few names a notebook user needs; each is imported on first use so that
 ``import ironriver`` stays fast.
 
@@ -32,6 +32,7 @@ _EXPORTS = {
     "simulate": "ironriver.supply_chain",
     "ledger": "ironriver.sovereignty",
     "assess": "ironriver.sovereignty",
+    "claims": "ironriver.essay",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,7 +1,7 @@
 """The one registry of named assumptions: every number the package needs that no dataset or publication gives.
 
 Each stage declares its assumptions in its own file (``evidence/*``, ``estimate/priors.py``,
-``supply_chain/assumptions.py``, ``sovereignty/transforms.py``) with the one type :class:`Assumption` and
+``supply_chain/assumptions.py``, ``sovereignty/transforms.py``, ``essay/rules.py``) with the one type :class:`Assumption` and
 adds them here when it is imported (:func:`register`). An assumption carries its value, its plausible range
 (``low``–``high``: the 90% interval of a prior, or the support it is sampled over, or the ends the sensitivity
 analysis moves it to), how it is sampled (``distribution`` with its ``parameters``), its unit, its source (a
@@ -37,6 +37,7 @@ STAGE_MODULES: dict[str, str] = {
     "estimate": "ironriver.estimate.priors",
     "supply_chain": "ironriver.supply_chain.assumptions",
     "sovereignty": "ironriver.sovereignty.transforms",
+    "essay": "ironriver.essay.rules",
 }
 """The module of each stage that declares and registers its assumptions, in the order of the flow."""
 

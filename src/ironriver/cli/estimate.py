@@ -1,6 +1,7 @@
 """``ironriver estimate``: the yearly posterior of US guns trafficked into Mexico, in the terminal or as JSON.
 
 A thin wrapper over :func:`ironriver.estimate.iron_river.estimate_iron_river`: a Rich table of the yearly
+means over multi-year periods first (the headline: the yearly series is smooth by construction), then the yearly
 medians with 50% and 90% intervals, a small chart on a log scale, the 2010–2012 mean, the sampling
 diagnostics and where the published estimates fall. ``--json`` prints one object; ``--predict-traces YEAR``
 forecasts what ATF will report; ``--assumptions`` lists every prior and fixed assumption; ``--sensitivity``
@@ -81,6 +82,19 @@ def _print_flow(posterior) -> None:  # type: ignore[no-untyped-def]
         console.print("* no evidence for this year: the random walk's forecast")
 
 
+def _print_periods(posterior) -> None:  # type: ignore[no-untyped-def]
+    from ironriver.estimate.iron_river import SMOOTHNESS_NOTE
+
+    table = Table(title="US guns trafficked into Mexico: mean per year over each period (the headline)")
+    for column in ("period", "median", "50%", "90%"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for row in posterior.periods():
+        table.add_row(f"{row['start']}–{row['end']}", _guns(row["median"]), f"{_guns(row['q25'])}–{_guns(row['q75'])}",
+                      f"{_guns(row['q05'])}–{_guns(row['q95'])}")
+    console.print(table)
+    console.print(f"note: {SMOOTHNESS_NOTE}.")
+
+
 def _print_reference(posterior) -> None:  # type: ignore[no-untyped-def]
     try:
         ref = posterior.reference()
@@ -99,11 +113,30 @@ def _print_diagnostics(diagnostics: dict) -> None:
     if "attempts" in diagnostics and len(diagnostics["attempts"]) > 1:
         first = diagnostics["attempts"][0]
         parts.append(f"(first rung {first['path']}: k̂ {first['khat']:.2f}, ESS {first['ess']:.0f})")
+    if "nuts" in diagnostics:
+        n = diagnostics["nuts"]
+        parts.append(f"vs NUTS: medians within {n['max_median_rel_diff']:.1%}, q05 {n['max_q05_rel_diff']:.1%}, "
+                     f"q95 {n['max_q95_rel_diff']:.1%} (NUTS {n['seconds']:.0f} s)")
     if "rhat_max" in diagnostics:
         parts.append(f"R̂ max {diagnostics['rhat_max']:.3f}, divergences {diagnostics.get('divergences', 0)}")
     console.print("diagnostics: " + "; ".join(parts))
     if diagnostics.get("warning"):
         console.print(f"[yellow]warning: {diagnostics['warning']}[/yellow]")
+
+
+def _print_forecast_check() -> None:
+    from ironriver.estimate.iron_river import leave_future_out_traces
+
+    with console.status("leave-future-out check: refitting once per ATF year…"):
+        frame = leave_future_out_traces()
+    table = Table(title="leave-future-out check: fit through year t − 1, predict ATF's total for t (90% interval)")
+    for column in ("year", "published", "median", "90% interval", "q95/q05", "inside"):
+        table.add_column(column, justify="right")
+    for row in frame.itertuples(index=False):
+        table.add_row(str(row.year), f"{row.observed:,.0f}", f"{row.median:,.0f}", f"{row.low:,.0f} – {row.high:,.0f}",
+                      f"{row.ratio:.1f}", "yes" if row.inside else "no")
+    print_table(table)
+    console.print(f"coverage: {int(frame['inside'].sum())} of {len(frame)} ({frame['inside'].mean():.0%}; nominal 90%)")
 
 
 def _print_literature(posterior) -> None:  # type: ignore[no-untyped-def]
@@ -166,6 +199,10 @@ def estimate_command(
                                                        help="forecast ATF's traces for YEAR")] = None,
     evidence: Annotated[str | None, typer.Option("--evidence", help="comma-separated streams to fit")] = None,
     sensitivity: Annotated[bool, typer.Option("--sensitivity", help="run the sensitivity analysis (a few minutes)")] = False,
+    check_nuts: Annotated[bool, typer.Option("--check-nuts", help="refit with NUTS and report the agreement "
+                                                                  "(extra [nuts])")] = False,
+    check_forecast: Annotated[bool, typer.Option("--check-forecast", help="with --predict-traces: leave-future-out "
+                                                                          "calibration over the ATF years (~10 fits)")] = False,
 ) -> None:
     """Yearly posterior of US firearms trafficked into Mexico, fusing every evidence stream."""
     if assumptions:
@@ -175,7 +212,7 @@ def estimate_command(
     window = parse_years(years)
     streams = [s.strip() for s in evidence.split(",") if s.strip()] if evidence else None
     method = "nuts" if nuts else "laplace-is"
-    if nuts:
+    if nuts or check_nuts:
         from ironriver.estimate._iron_river_nuts import INSTALL_HINT, available
         from ironriver.errors import IronRiverError
 
@@ -195,6 +232,10 @@ def estimate_command(
         with console.status("fitting the iron-river model…"):
             posterior = estimate_iron_river(years=window, evidence=streams, include_literature=include_literature,
                                             seed=seed, method=method)
+    if check_nuts:
+        from ironriver.estimate.iron_river import check_nuts as run_check
+
+        run_check(posterior)
     if predict_traces is not None:
         prediction = posterior.predict_traces(predict_traces)
         if as_json:
@@ -207,10 +248,13 @@ def estimate_command(
             p = prediction[key]
             table.add_row(label, f"{p['median']:,.0f}", f"{p['q05']:,.0f} – {p['q95']:,.0f}")
         print_table(table)
+        if check_forecast:
+            _print_forecast_check()
         return
     if as_json:
         print(json.dumps(posterior.to_json(), ensure_ascii=False))
         return
+    _print_periods(posterior)
     _print_flow(posterior)
     _print_reference(posterior)
     _print_diagnostics(posterior.diagnostics)

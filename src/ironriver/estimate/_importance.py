@@ -219,7 +219,8 @@ points and the log-Jacobian of the move, per row."""
 def tempered_smc(log_density: BatchLogDensity, proposal: StudentT, rng: np.random.Generator, n: int,
                  moves: int = 6, max_stages: int = 40, dof: float = 5.0,
                  scale_move: ScaleMove | None = None,
-                 ess_fraction: float = 0.5) -> tuple[np.ndarray, np.ndarray, dict]:
+                 ess_fraction: float = 0.5, block: np.ndarray | None = None,
+                 final_moves: int | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
     """Sequential Monte Carlo from ``proposal`` to the target along q^(1−β)·p^β, β from 0 to 1.
 
     Each stage picks the next β by bisection so that the incremental ESS stays ≥ ``ess_fraction``·n, resamples
@@ -228,7 +229,11 @@ def tempered_smc(log_density: BatchLogDensity, proposal: StudentT, rng: np.rando
     close to Gaussian), a random-walk Metropolis step (covariance 2.38²/D × particle covariance) and, when
     given, ``scale_move`` (e.g. rescaling a random walk's volatility while keeping the walk itself: the
     "centred" move that crosses the funnel a non-centred parametrisation leaves between a scale and its
-    standardised innovations). Returns equally weighted particles and a dict of stage diagnostics.
+    standardised innovations). ``block`` (column indices) adds a random-walk Metropolis step on those columns
+    only (covariance 2.38²/k × their particle covariance): a few parameters that jointly set the level move
+    in steps sized for them, not for all D. At β = 1 the particles are moved ``final_moves`` times (default
+    ``moves``): the tails of the target are reached by moves, not by the tempering. Returns equally weighted
+    particles and a dict of stage diagnostics.
     """
     d = proposal.location.size
     x = proposal.sample(rng, n)
@@ -262,15 +267,22 @@ def tempered_smc(log_density: BatchLogDensity, proposal: StudentT, rng: np.rando
         fitted = StudentT(mean, cov, dof)
         log_f = fitted.log_pdf(x)
         chol = np.linalg.cholesky(cov * (2.38**2 / d))
-        kinds = ("independent", "random-walk", "scale") if scale_move is not None else ("independent", "random-walk")
+        kinds = ("independent", "random-walk") + (("scale",) if scale_move is not None else ()) + \
+            (("block",) if block is not None and len(block) else ())
+        if block is not None and len(block):
+            block_chol = np.linalg.cholesky(cov[np.ix_(block, block)] * (2.38**2 / len(block)))
         accepted = {kind: [0, 0] for kind in kinds}
-        for move in range(moves):
+        n_moves = moves if beta < 1.0 or final_moves is None else max(moves, final_moves)
+        for move in range(n_moves):
             kind = kinds[move % len(kinds)]
             jacobian = 0.0
             if kind == "independent":
                 new = fitted.sample(rng, n)
             elif kind == "random-walk":
                 new = x + rng.standard_normal((n, d)) @ chol.T
+            elif kind == "block":
+                new = x.copy()
+                new[:, block] += rng.standard_normal((n, len(block))) @ block_chol.T
             else:
                 new, jacobian = scale_move(x, rng)  # type: ignore[misc]
             new_q, new_f = proposal.log_pdf(new), fitted.log_pdf(new)
@@ -292,6 +304,23 @@ def tempered_smc(log_density: BatchLogDensity, proposal: StudentT, rng: np.rando
                                          "evaluations": evaluations_total[0]}
 
 
+def rank_rhat(runs: list[np.ndarray]) -> float:
+    """Largest rank-normalised R̂ (bulk and folded, Vehtari et al. 2021, Bayesian Analysis 16(2)) over the
+    columns of independent runs' draws (each (n, D)); > 1.01 means the runs disagree in location or scale."""
+    n = min(len(r) for r in runs)
+    stacked = np.stack([r[:n] for r in runs])  # (m, n, D)
+    worst = 1.0
+    for values in (stacked, np.abs(stacked - np.median(stacked.reshape(-1, stacked.shape[-1]), axis=0))):
+        flat = values.reshape(-1, values.shape[-1])
+        ranks = (np.argsort(np.argsort(flat, axis=0), axis=0) + 0.625) / (len(flat) + 0.25)
+        z = special.ndtri(ranks).reshape(values.shape)
+        within = z.var(axis=1, ddof=1).mean(axis=0)
+        between = n * z.mean(axis=1).var(axis=0, ddof=1)
+        rhat = np.sqrt(((n - 1) / n * within + between / n) / np.maximum(within, 1e-300))
+        worst = max(worst, float(np.max(rhat)))
+    return worst
+
+
 def khat_threshold(draws: int) -> float:
     """Sample-size dependent k̂ threshold, min(1 − 1/log10(S), 0.7) (Vehtari et al. 2024)."""
     return min(1 - 1 / math.log10(draws), 0.7)
@@ -300,7 +329,8 @@ def khat_threshold(draws: int) -> float:
 def sample_posterior(log_density: BatchLogDensity, mode: np.ndarray, covariance: np.ndarray,
                      rng: np.random.Generator, draws: int = 4000, ess_target: float = 1000.0, dof: float = 5.0,
                      smc_particles: int = 2000, smc_moves: int = 6,
-                     scale_move: ScaleMove | None = None) -> WeightedSample:
+                     scale_move: ScaleMove | None = None, block: np.ndarray | None = None,
+                     smc_final_moves: int = 24, smc_runs: int = 2, rhat_limit: float = 1.01, smc_widen: float = 1.1) -> WeightedSample:
     """Importance sampling from a Laplace t proposal, falling back until the diagnostics pass.
 
     The ladder: ``laplace-is`` (t_ν around the mode with the inverse-Hessian covariance); if k̂ passes but
@@ -332,10 +362,22 @@ def sample_posterior(log_density: BatchLogDensity, mode: np.ndarray, covariance:
         if attempts[-1].passed:
             return result
     started = time.perf_counter()
-    points, lw, info = tempered_smc(log_density, StudentT(mode, covariance * 1.1**2, dof), rng, smc_particles,
-                                    moves=smc_moves, scale_move=scale_move)
+    runs, infos = [], []
+    for _ in range(smc_runs):  # independent runs, so that their disagreement can be measured (R̂)
+        run_points, _, run_info = tempered_smc(log_density, StudentT(mode, covariance * smc_widen**2, dof), rng,
+                                               smc_particles // smc_runs, moves=smc_moves, scale_move=scale_move,
+                                               block=block, final_moves=smc_final_moves)
+        runs.append(run_points)
+        infos.append(run_info)
+    points = np.concatenate(runs)
+    lw = np.full(len(points), -math.log(len(points)))
+    info = {"stages": max(i["stages"] for i in infos), "betas": infos[0]["betas"],
+            "acceptance": infos[0]["acceptance"], "ess": float(sum(i["ess"] for i in infos)),
+            "distinct": int(sum(i["distinct"] for i in infos)), "evaluations": int(sum(i["evaluations"] for i in infos)),
+            "runs": smc_runs, "rhat": rank_rhat(runs) if smc_runs > 1 else float("nan"), "rhat_limit": rhat_limit}
     result = record("tempered-smc", smc_particles, points, lw, float("nan"), info["ess"], started)
-    attempts[-1].passed = bool(info["ess"] >= min(ess_target, smc_particles / 2))
+    attempts[-1].passed = bool(info["ess"] >= min(ess_target, smc_particles / 2)
+                               and (smc_runs < 2 or info["rhat"] <= rhat_limit))
     result.path = "tempered-smc"
     result.info = info
     return result

@@ -44,7 +44,7 @@ INVALID = -1e10
 """Log density used for parameter values the model cannot represent (finite so gradients stay finite)."""
 
 EVIDENCE_SETTINGS = ("seizure_late_1994_fraction", "seizure_mid_2012_fraction", "seizure_recent_years_start",
-                     "seizure_share_extra_sd", "cbp_seizure_sd")
+                     "seizure_share_extra_sd", "cbp_seizure_sd", "stock_registered_guns")
 """Named assumptions that change how figures are read (so the evidence must be reloaded when they change)."""
 
 
@@ -147,10 +147,13 @@ class IronRiverModel:
         Defaults to :func:`ironriver.estimate.priors.default_priors`.
     settings : dict, optional
         Overrides of named assumptions (see :func:`model_settings`).
+    evidence_end : int, optional
+        Keep only figures whose coverage ends by this year (for leave-future-out checks); default: all.
     """
 
     def __init__(self, streams: tuple[str, ...], end_year: int, priors: tuple[Prior, ...] | None = None,
-                 settings: dict[str, float] | None = None) -> None:
+                 settings: dict[str, float] | None = None, evidence_end: int | None = None) -> None:
+        self.evidence_end = int(evidence_end) if evidence_end is not None else None
         self.streams = check_streams(streams)
         self.settings = model_settings(settings)
         self.evidence = cached_evidence(self.settings)
@@ -169,6 +172,12 @@ class IronRiverModel:
         self._build()
 
     # ------------------------------------------------------------------ design
+    def _known(self, figures: list) -> list:
+        """The figures published by ``evidence_end`` (all of them when it is None)."""
+        if self.evidence_end is None:
+            return list(figures)
+        return [f for f in figures if max(getattr(f, "coverage", None) or {f.year: 1.0}) <= self.evidence_end]
+
     def _build(self) -> None:
         ev, s = self.evidence, self.settings
         n = len(self.years)
@@ -181,26 +190,26 @@ class IronRiverModel:
         self._ramp = etrace_ramp(self.recovery_years, s["etrace_ramp_start"], s["etrace_ramp_full"])
         data: dict[str, np.ndarray] = {}
 
-        counts = (ev.trace_counts if "traces" in self.streams else []) + \
-                 (ev.seizure_counts if "seizures" in self.streams else [])
+        counts = self._known((ev.trace_counts if "traces" in self.streams else []) +
+                             (ev.seizure_counts if "seizures" in self.streams else []))
         self.count_design = (recovery_design([f for f in counts if f.stream == "traces"],
                                              [f for f in counts if f.stream == "seizures"],
                                              self.recovery_years, s["trace_release_sd"]) if counts else None)
         if self.count_design is not None:
             data["counts"] = self.count_design.values.copy()
 
-        shares = (ev.trace_shares if "traces" in self.streams else []) + \
-                 (ev.seizure_shares if "seizures" in self.streams else [])
+        shares = self._known((ev.trace_shares if "traces" in self.streams else []) +
+                             (ev.seizure_shares if "seizures" in self.streams else []))
         self._set_shares([f for f in shares if f.in_likelihood], data)
 
-        self.cbp_figures = ev.cbp if "seizures" in self.streams else []
+        self.cbp_figures = self._known(ev.cbp) if "seizures" in self.streams else []
         if self.cbp_figures:
             data["cbp"] = np.array([f.value for f in self.cbp_figures])
             self._cbp_rows = np.array([period_weights(f.coverage, self.years) for f in self.cbp_figures])
             self._cbp_effort = np.array([f.scope == "increased_effort" for f in self.cbp_figures], dtype=float)
             self._cbp_sd = np.array([f.extra_sd for f in self.cbp_figures])
 
-        self.stock_estimates = ev.stock if "stock" in self.streams else []
+        self.stock_estimates = self._known(ev.stock) if "stock" in self.streams else []
         if self.stock_estimates:
             data["stock"] = np.array([e.illicit for e in self.stock_estimates])
             self._stock_index = np.array([e.year - FIRST_YEAR for e in self.stock_estimates])
@@ -213,7 +222,7 @@ class IronRiverModel:
 
         if "us_demand" in self.streams:
             demand = ev.demand
-            keep = (demand.years >= FIRST_YEAR) & (demand.years <= self.end_year)
+            keep = (demand.years >= FIRST_YEAR) & (demand.years <= min(self.end_year, self.evidence_end or 9999))
             length = int(round(s["nics_block_years"]))
             self._nics_blocks = blocks(demand.years[keep], length)
             # (blocks × years) averaging matrix on the model's year grid, then differences of consecutive blocks
@@ -299,6 +308,7 @@ class IronRiverModel:
         """Parameters plus the yearly series: ``flow`` and ``stock`` (N, years), ``recoveries_us``,
         ``recoveries`` and ``submitted_by_year`` (N, recovery years)."""
         p = self.natural(u, xp)
+        p["attrition"] = self.settings["attrition_seizure_floor"] + p["attrition_beyond_seizures"]
         n = len(self.years)
         z = u[:, len(self.priors):]
         walk = z @ xp.asarray(self._walk).T
@@ -325,7 +335,8 @@ class IronRiverModel:
         kernel = enforcement_kernel(self.recovery_years, lat["enforcement_sd"], lat["enforcement_campaign_sd"],
                                     lat["enforcement_persistence"], xp)
         mean, cov = count_moments(lat["recoveries"], lat["submitted_by_year"], self.count_design, kernel,
-                                  lat["submission_sd"], lat["sedena_fraction"], self.settings["seizure_scope_sd"], xp)
+                                  lat["submission_sd"], lat["sedena_fraction"], self.settings["seizure_scope_sd"], xp,
+                                  lat["submission_persistence"])
         return log_normal_approximation(mean, cov, xp)
 
     def _share_params(self, lat: dict[str, Any], xp: Any) -> tuple[Any, Any]:
@@ -367,7 +378,7 @@ class IronRiverModel:
             z = (xp.log(xp.asarray(data["cbp"]))[None, :] - loc) / sd
             out["cbp"] = xp.sum(-0.5 * z**2 - xp.log(sd) - 0.5 * math.log(2 * math.pi), axis=1)
         if self.stock_estimates:
-            predicted = lat["stock"][:, self._stock_index] / lat["us_origin_share"][:, None]
+            predicted = lat["stock"][:, self._stock_index] / lat["stock_us_origin_share"][:, None]
             r = xp.log(xp.asarray(data["stock"]))[None, :] - xp.log(predicted)
             quad = xp.sum((r @ xp.asarray(self._stock_precision)) * r, axis=1)
             out["stock"] = (-0.5 * quad - 0.5 * self._stock_log_det
@@ -439,7 +450,7 @@ class IronRiverModel:
             loc, sd = self._cbp_params(lat, np)
             out["cbp"] = np.exp(loc + sd * rng.standard_normal(loc.shape))
         if self.stock_estimates:
-            predicted = lat["stock"][:, self._stock_index] / lat["us_origin_share"][:, None]
+            predicted = lat["stock"][:, self._stock_index] / lat["stock_us_origin_share"][:, None]
             noise = rng.standard_normal(predicted.shape) @ self._stock_chol.T
             out["stock"] = predicted * np.exp(noise)
         if "us_demand" in self.streams:

@@ -14,8 +14,8 @@ Carlo take over (:mod:`ironriver.estimate._importance`), and ``diagnostics`` say
 
 **Identification, in one paragraph.** No stream measures the flow itself. Its level comes from the stock
 balance: the stock estimates say how many US-origin guns Mexico holds (up to a common bias), and the flow
-must replace what attrition removes and add what the stock grew; attrition and the pre-1999 stock are
-named priors, not data, so they and the stock estimates' common bias set the level and most of the width
+must replace what attrition removes and add what the stock grew; attrition (above its floor, the observed
+seizure rate), the US-origin share of the whole stock and the pre-1999 stock are named priors, not data, so they and the stock estimates' common bias set the level and most of the width
 (:meth:`IronRiverPosterior.sensitivity` quantifies this). Traces and seizures measure enforcement × stock:
 with multi-year enforcement campaigns in the model, they inform only sustained trends in the stock. The
 NICS demand index informs multi-year shifts weakly (its changes are within what placebo groups of states
@@ -37,8 +37,8 @@ from ironriver.errors import OutOfRangeError, UnknownNameError
 from ironriver.progress import Progress, reporter
 from ironriver.evidence import DEFAULT_STREAMS, STREAMS, check_streams
 from ironriver.evidence import published as published_module
-from ironriver.evidence.traces import etrace_ramp
 from ironriver.estimate import _importance as inference
+from ironriver.estimate import _trace_forecast
 from ironriver.estimate._iron_river_model import (
     FIRST_YEAR,
     IronRiverModel,
@@ -47,7 +47,7 @@ from ironriver.estimate._iron_river_model import (
 )
 from ironriver.estimate.priors import Prior, all_assumptions, assumptions_frame
 
-__all__ = ["estimate_iron_river", "fit_model", "IronRiverPosterior", "METHODS", "FORECAST_YEARS", "REFERENCE_PERIOD",
+__all__ = ["estimate_iron_river", "fit_model", "leave_future_out_traces", "check_nuts", "nuts_agreement", "IronRiverPosterior", "METHODS", "FORECAST_YEARS", "REFERENCE_PERIOD",
            "supported_years", "assumptions_frame"]
 
 METHODS: tuple[str, ...] = ("laplace-is", "nuts", "laplace")
@@ -60,8 +60,25 @@ FORECAST_YEARS = 2
 REFERENCE_PERIOD: tuple[int, int] = (2010, 2012)
 """The period of McDougal et al.'s estimate: the headline comparison and the sensitivity target."""
 
+HEADLINE_PERIODS: tuple[tuple[int, int], ...] = ((1999, 2004), (2005, 2009), (2010, 2012), (2013, 2017), (2018, 2023))
+"""Multi-year periods reported as the headline: the AWB's last years, the run-up to and first years of the
+Calderón offensive, McDougal et al.'s window, and two later presidential terms' worth of years. The yearly series
+within them is smooth by construction (a random walk that the yearly evidence barely moves); their means are
+what the evidence pins down."""
+
+SMOOTHNESS_NOTE = ("the yearly series is smooth by construction: the flow is a random walk whose yearly steps the "
+                   "evidence barely moves (traces and seizures respond to the stock, where one year's flow is ~5%), "
+                   "so read multi-year means, not single years")
+"""Said wherever yearly values are shown."""
+
 DEFAULT_DRAWS = 4000
 """Equally weighted posterior draws returned (resampled from the weighted sample)."""
+
+LEVEL_BLOCK: tuple[str, ...] = ("flow_anchor", "flow_drift", "attrition_beyond_seizures", "stock_us_origin_share",
+                                "stock_1998", "recovery_rate", "interdiction_rate", "outbound_effort_2020")
+"""Parameters along the ridge that sets the flow's level (a lower flow goes with lower attrition, a smaller US
+share of the stock, a larger 1998 stock, and higher recovery and interdiction rates, which keep recoveries and
+border seizures where they were observed): the default sampler moves them together as a block."""
 
 SMC_PARTICLES = 2000
 """Particles of the tempered-SMC fallback: its ESS (the last stage's incremental-weight ESS) is ≥ half of them."""
@@ -140,7 +157,8 @@ def _fit(model: IronRiverModel, method: str, seed: int, draws: int, start: np.nd
         mode, covariance, map_info = _laplace(model, start)
         sample = inference.sample_posterior(model, mode, covariance, rng, draws=max(4000, draws),
                                             smc_particles=particles or SMC_PARTICLES,
-                                            scale_move=model.volatility_move)
+                                            scale_move=model.volatility_move,
+                                            block=np.array([model.index[n] for n in LEVEL_BLOCK if n in model.index]))
         index = sample.resample(rng, draws)
         points = sample.points[index]
         last = sample.attempts[-1]
@@ -153,7 +171,8 @@ def _fit(model: IronRiverModel, method: str, seed: int, draws: int, start: np.nd
             else int(sample.info.get("distinct", 0)),
         }
         if sample.info:
-            diagnostics["smc"] = {k: sample.info[k] for k in ("stages", "betas", "acceptance", "evaluations")}
+            diagnostics["smc"] = {k: sample.info[k] for k in ("stages", "betas", "acceptance", "evaluations", "runs",
+                                                              "rhat", "rhat_limit")}
             diagnostics["ess_definition"] = ("tempered SMC: Kish ESS of the last tempering step's weights (at least "
                                              "half the particles by construction); compared with NUTS its lower "
                                              "tails are too light (benchmarks/bench_iron_river.py)")
@@ -240,25 +259,27 @@ class IronRiverPosterior:
             unused |= {"interdiction_rate", "outbound_effort_2020", "sedena_fraction"}
         if not recoveries:
             unused |= {p.name for p in self.model.priors if p.stream in ("traces", "seizures")}
-            if "stock" in streams:
-                unused.discard("us_origin_share")
+        if "stock" not in streams:
+            unused.add("stock_us_origin_share")
         return [p for p in self.model.priors if p.name not in unused]
 
     @property
     def parameter_draws(self) -> pd.DataFrame:
         """Tidy draws of the scalar parameters (natural scale): ``draw``, ``parameter``, ``value``.
 
-        Every prior's parameter for the streams in use (attrition, stock_1998, us_origin_share, recovery_rate,
-        submitted_share, interdiction_rate, …) plus ``stock_us_guns_<last year>`` (US-origin illicit guns in
-        Mexico) and ``stock_all_guns_<last year>`` (all origins). The simulator calibrates to these.
+        Every prior's parameter for the streams in use (attrition_beyond_seizures, stock_1998,
+        stock_us_origin_share, us_origin_share (of recoveries), recovery_rate, submitted_share, …) plus
+        ``attrition`` (the seizure floor plus the rest), ``stock_us_guns_<last year>`` (US-origin illicit guns in
+        Mexico) and ``stock_all_guns_<last year>`` (all origins, via the stock's US-origin share). The simulator calibrates to these.
         """
         lat = self.latent
         n = self.points.shape[0]
         last = self.years[1]
         column = int(np.nonzero(self.model.years == last)[0][0])
         values = {p.name: np.asarray(lat[p.name]) for p in self._used_priors()}
+        values["attrition"] = np.asarray(lat["attrition"])
         values[f"stock_us_guns_{last}"] = lat["stock"][:, column]
-        values[f"stock_all_guns_{last}"] = lat["stock"][:, column] / lat["us_origin_share"]
+        values[f"stock_all_guns_{last}"] = lat["stock"][:, column] / lat["stock_us_origin_share"]
         frames = [pd.DataFrame({"draw": np.arange(n), "parameter": name, "value": v}) for name, v in values.items()]
         return pd.concat(frames, ignore_index=True)
 
@@ -279,6 +300,17 @@ class IronRiverPosterior:
         self._check_period(start, end)
         columns = (self.model.years >= start) & (self.model.years <= end)
         return self.latent["flow"][:, columns].mean(axis=1)
+
+    def periods(self) -> list[dict[str, float]]:
+        """The headline: posterior of the mean yearly flow over each of :data:`HEADLINE_PERIODS` that lies inside
+        the fitted years — ``start``, ``end``, ``median``, ``q05``, ``q25``, ``q75``, ``q95`` (guns/year)."""
+        out = []
+        for start, end in HEADLINE_PERIODS:
+            if start < self.model.years[0] or end > self.model.years[-1]:
+                continue
+            q = _quantiles(self.period_mean(start, end))
+            out.append({"start": start, "end": end, **{k: float(q[k]) for k in ("median", "q05", "q25", "q75", "q95")}})
+        return out
 
     def _check_period(self, start: int, end: int) -> None:
         if start > end or start < self.model.years[0] or end > self.model.years[-1]:
@@ -380,9 +412,13 @@ class IronRiverPosterior:
     def predict_traces(self, year: int, seed: int | None = None) -> dict[str, Any]:
         """What ATF will report for ``year``: traces submitted by Mexico and those found US-sourced.
 
-        Posterior predictive draws for a single-year total (enforcement campaign and yearly shocks,
-        submission shock, release revision; the US-sourced share with its year-level noise). Years after the
-        fitted ones extend the flow's random walk.
+        Posterior predictive draws of a single-year total **conditioned on every count already observed**: per
+        draw, the new figure and the fitted trace and seizure figures are jointly log-normal under exactly the
+        likelihood's noise model (:func:`~ironriver.evidence.recoveries.count_moments`: enforcement campaigns
+        and yearly shocks, submission shocks, release error, then
+        :func:`~ironriver.evidence.recoveries.log_normal_approximation`), and the new figure is drawn from its
+        Gaussian conditional given the observed ones. Years after the fitted ones extend the flow's random walk
+        and the enforcement process. The US-sourced share adds its year-level noise.
 
         Returns
         -------
@@ -392,14 +428,8 @@ class IronRiverPosterior:
         if not first <= int(year) <= last:
             raise OutOfRangeError(f"year {year} outside {first}:{last} for trace predictions")
         rng = np.random.default_rng(self.seed + 2 if seed is None else seed)
-        lat = self.latent
-        recoveries, submitted = self._recoveries_for(int(year), rng)
-        settings = self.model.settings
-        kernel_var = lat["enforcement_sd"] ** 2 + lat["enforcement_campaign_sd"] ** 2
-        s2 = (np.log1p(np.expm1(kernel_var)) + np.log1p(np.expm1(lat["submission_sd"] ** 2))
-              + settings["trace_release_sd"] ** 2)
-        expected = submitted * recoveries
-        traces = expected * np.exp(-0.5 * s2 + np.sqrt(s2) * rng.standard_normal(expected.shape))
+        traces = self.trace_forecast_draws(int(year), rng)
+        lat, settings = self.latent, self.model.settings
         share_sd = np.sqrt(lat["share_sd"] ** 2 + settings["share_release_sd"] ** 2)
         theta = lat["us_origin_share"] * lat["us_determined_share"]
         share = special.expit(special.logit(theta) + share_sd * rng.standard_normal(theta.shape))
@@ -411,27 +441,10 @@ class IronRiverPosterior:
 
         return {"year": int(year), "submitted": q(traces), "us_sourced": q(us)}
 
-    def _recoveries_for(self, year: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """Expected all-origin recoveries and submitted share in ``year`` per draw (extending past the fit)."""
-        lat, model = self.latent, self.model
-        lag = int(round(model.settings["recovery_lag_years"]))
-        stock, log_flow = lat["stock"], lat["log_flow"]
-        extra = year - int(model.years[-1])
-        if extra > 0:
-            keep = 1 - lat["attrition"]
-            x, s = log_flow[:, -1], stock[:, -1]
-            added = []
-            for _ in range(extra):
-                x = x + lat["flow_drift"] + lat["flow_volatility"] * rng.standard_normal(x.shape)
-                s = keep * s + np.exp(x)
-                added.append(s)
-            stock = np.concatenate([stock, np.stack(added, axis=1)], axis=1)
-        index = year - FIRST_YEAR - lag
-        base = lat["stock_1998"] if index < 0 else stock[:, index]
-        recoveries = lat["recovery_rate"] * base / lat["us_origin_share"]
-        ramp = etrace_ramp(np.array([year]), model.settings["etrace_ramp_start"], model.settings["etrace_ramp_full"])[0]
-        submitted = lat["submitted_share"] * np.exp(lat["etrace_widening"] * ramp)
-        return recoveries, submitted
+    def trace_forecast_draws(self, year: int, rng: np.random.Generator) -> np.ndarray:
+        """Draws (one per posterior draw) of the single-year traces total ATF reports for ``year``, conditioned
+        on the fitted count figures (:func:`ironriver.estimate._trace_forecast.forecast_draws`)."""
+        return _trace_forecast.forecast_draws(self, year, rng)
 
     # ------------------------------------------------------------------ sensitivity
     def sensitivity(self, streams: list[str] | None = None, priors: list[str] | None = None,
@@ -537,14 +550,15 @@ class IronRiverPosterior:
 
     # ------------------------------------------------------------------ serialisation
     def to_json(self) -> dict[str, Any]:
-        """``{"flow": [{"year", "median", "q05", "q25", "q75", "q95"}, …], "diagnostics": {…},
-        "literature": […]}``."""
+        """``{"periods": [{"start", "end", "median", "q05", "q25", "q75", "q95"}, …], "flow": [{"year", "median",
+        "q05", "q25", "q75", "q95"}, …], "note": …, "diagnostics": {…}, "literature": […]}``."""
         summary = self.summary()
         flow = [{"year": int(r.year), **{k: float(getattr(r, k)) for k in ("median", "q05", "q25", "q75", "q95")}}
                 for r in summary.itertuples(index=False)]
         literature = self.compare_literature()
         records = [{k: _plain(v) for k, v in row.items()} for row in literature.to_dict(orient="records")]
-        return {"flow": flow, "diagnostics": _plain(self.diagnostics), "literature": records}
+        return {"periods": self.periods(), "flow": flow, "note": SMOOTHNESS_NOTE,
+                "diagnostics": _plain(self.diagnostics), "literature": records}
 
 
 def _plain(value: Any) -> Any:
@@ -583,6 +597,33 @@ def fit_model(model: IronRiverModel, seed: int = 0, method: str = "laplace-is", 
     window = years or (int(model.years[0]), int(model.years[-1]))
     return IronRiverPosterior(years=window, model=model, points=fit.points, diagnostics=fit.diagnostics, seed=seed,
                               mode=fit.mode, covariance=fit.covariance)
+
+
+def nuts_agreement(posterior: IronRiverPosterior, reference: IronRiverPosterior) -> dict[str, float]:
+    """How far ``posterior``'s yearly flow summaries are from ``reference``'s (NUTS), as the largest relative
+    difference over the reported years of the median, the 5% and the 95% bounds, plus NUTS's seconds."""
+    a, b = posterior.summary(), reference.summary()
+    out = {f"max_{key}_rel_diff": float(np.max(np.abs(a[key].to_numpy() / b[key].to_numpy() - 1)))
+           for key in ("median", "q05", "q95")}
+    out["seconds"] = float(reference.diagnostics.get("fit_seconds", float("nan")))
+    return out
+
+
+def check_nuts(posterior: IronRiverPosterior, draws: int = 4000) -> dict[str, float]:
+    """Refit ``posterior``'s model with NUTS (same seed) and return :func:`nuts_agreement`; the result is also
+    stored in ``posterior.diagnostics["nuts"]``. Needs the ``[nuts]`` extra."""
+    reference = fit_model(posterior.model, seed=posterior.seed, method="nuts", draws=draws, years=posterior.years)
+    agreement = nuts_agreement(posterior, reference)
+    agreement.update({k: reference.diagnostics[k] for k in ("rhat_max", "divergences", "ess") if k in reference.diagnostics})
+    posterior.diagnostics["nuts"] = agreement
+    return agreement
+
+
+def leave_future_out_traces(seed: int = 0, method: str = "laplace-is", draws: int = 1000,
+                            level: float = 0.9) -> pd.DataFrame:
+    """Leave-future-out calibration of the trace forecast (:func:`ironriver.estimate._trace_forecast.
+    leave_future_out`): fit through t − 1, predict ATF's total for t, for every single-year ATF figure."""
+    return _trace_forecast.leave_future_out(seed=seed, method=method, draws=draws, level=level)
 
 
 def estimate_iron_river(years: tuple[int, int] | None = None, evidence: list[str] | tuple[str, ...] | None = None,

@@ -139,10 +139,17 @@ def default_priors() -> tuple[Prior, ...]:
               "flow"),
         Prior("stock_1998", "US-origin guns held illicitly in Mexico at the end of 1998", "log", math.log(5e6), 0.75,
               "guns", "assumption", "no estimate before 2007; wide: ~1.5–17 million at 90%", "stock"),
-        Prior("attrition", "share of the illicit US-origin stock lost each year (seized, broken, moved on, lost)",
-              "logit", _logit(0.03), 0.6, "1/year", "assumption",
-              "no source measures it; seizures alone remove well under 1%/yr, wear, loss and onward "
-              "trafficking more", "stock"),
+        Prior("attrition_beyond_seizures", "share of the illicit US-origin stock lost each year beyond what "
+              "Mexican seizures remove (wear, loss, onward trafficking); attrition = attrition_seizure_floor + this",
+              "log", math.log(0.02), 1.0, "1/year", "assumption",
+              "no source measures losses other than seizures; wide: ~0.4–10%/yr at 90% (total attrition "
+              "~0.7–10.6%/yr with the seizure floor)", "stock"),
+        Prior("stock_us_origin_share", "US-origin share of the whole illicit stock in Mexico (all holders, not "
+              "just guns recovered and traced)", "logit", _logit(literature_value(
+                  "share_traces_us_sourced_mx_2009_2014").value), 1.0, "fraction",
+              "share_traces_us_sourced_mx_2009_2014 (centre)",
+              "centred on the share of traced guns found US-sourced, but Mexico chooses which guns to trace and the "
+              "stock also holds older, domestic-leakage and non-US guns: wide, ~0.30–0.92 at 90%", "stock"),
         Prior("us_origin_share", "US-origin share of guns recovered in Mexico (and of the illicit stock)", "logit",
               0.0, 1.5, "fraction", "assumption", "vague; identified by trace and seizure shares", "traces"),
         Prior("us_determined_share", "share of US-origin guns whose US source ATF determines", "logit",
@@ -183,6 +190,10 @@ def default_priors() -> tuple[Prior, ...]:
         Prior("outbound_effort_2020", "multiplier of outbound inspection effort in FY2020", "log", math.log(2.0),
               0.7, "ratio", "assumption", "GAO-21-322: CBP increased outbound inspection at some ports in FY2020",
               "seizures"),
+        Prior("submission_persistence", "year-to-year correlation of the submission share's deviations", "logit",
+              0.0, 1.5, "correlation", "assumption",
+              "which agencies submit and how thoroughly changes with institutions (PGR/FGR practice, eTrace access), "
+              "so deviations may persist; vague between independent years and a slow drift", "traces"),
     )
 
 
@@ -191,6 +202,16 @@ MODEL_ASSUMPTIONS: tuple[Assumption, ...] = register("estimate", (
                "recoveries in year t come from the stock at the end of year t − lag", "model"),
     Assumption("flow_knot_spacing", 1, 1, 3, "years", "assumption",
                "years between steps of the log-flow random walk (linear in between)", "model"),
+    # 153,326 guns seized 2009–2012 (guns_seized_mx_2009_2012, laextra.mx from PGR/SEDENA/SEMAR) = 38,332 a year;
+    # the all-origin illicit stock is 16,809,000 − 4,490,000 = 12,319,000 (Small Arms Survey 2017 total minus the
+    # 2007 round's registered count): 38,332 / 12,319,000 = 0.31%/yr. The US-origin share cancels if seized guns
+    # and the stock share it. Range: stock at the other registered count (13,690,408 → 0.28%) and the 2007
+    # round's smaller stock (11,010,000 → 0.35%). A test redoes this arithmetic from the sources.
+    Assumption("attrition_seizure_floor", 0.0031, 0.0028, 0.0035, "1/year",
+               "guns_seized_mx_2009_2012; dataset small_arms_survey_2017_civilian_firearms; "
+               "small_arms_survey_2007_civilian_firearms (registered)",
+               "seized guns leave the illicit stock, so attrition is at least the observed seizure rate: "
+               "38,332 seized a year ÷ 12.3 million illicit guns", "model"),
     Assumption("flow_anchor_year", 1999, 1999, 2011, "year", "assumption",
                "the year whose flow gets the vague level prior; the walk runs forward from it (2011, mid-evidence, "
                "suits NUTS better but left the default sampler under-covering in simulation-based calibration)",

@@ -79,7 +79,7 @@ def load_evidence(settings: dict[str, float]) -> Evidence:
     return Evidence(
         trace_counts=traces.trace_counts(), trace_shares=traces.us_sourced_shares(),
         seizure_counts=seizures.seizure_counts(settings), seizure_shares=seizures.us_origin_shares(settings),
-        cbp=seizures.cbp_outbound(settings), stock=stock.stock_estimates(), demand=us_demand.demand_index(),
+        cbp=seizures.cbp_outbound(settings), stock=stock.stock_estimates(settings), demand=us_demand.demand_index(),
         published_fitted=published.fitted_flow_estimates(), published_all=published.published_estimates())
 
 

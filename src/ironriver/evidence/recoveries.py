@@ -132,7 +132,8 @@ def enforcement_kernel(years: np.ndarray, shock_sd: Any, campaign_sd: Any, persi
 
 
 def count_moments(recoveries: Any, submitted_share: Any, design: RecoveryDesign, enforcement: Any,
-                  submission_sd: Any, sedena_fraction: Any, scope_sd: float, xp: Any = np) -> tuple[Any, Any]:
+                  submission_sd: Any, sedena_fraction: Any, scope_sd: float, xp: Any = np,
+                  submission_persistence: Any = None) -> tuple[Any, Any]:
     """Mean and covariance of every figure in ``design`` (count scale), enforcement marginalised exactly.
 
     With Rec_t = m_t·exp(w_t − K_tt/2), w ~ N(0, K) (the enforcement process, :func:`enforcement_kernel`),
@@ -157,6 +158,9 @@ def count_moments(recoveries: Any, submitted_share: Any, design: RecoveryDesign,
         Named assumption ``seizure_scope_sd``.
     xp : module
         numpy or jax.numpy.
+    submission_persistence : array (N,), optional
+        ρ_v: the log submission deviation is a stationary AR(1) with this year-to-year correlation (which
+        agencies submit, and how thoroughly, changes with institutions, not at random each year); None: independent.
 
     Returns
     -------
@@ -172,9 +176,17 @@ def count_moments(recoveries: Any, submitted_share: Any, design: RecoveryDesign,
     h = g * recoveries[:, None, :]
     mean = xp.sum(h, axis=2)
     cov = h @ enforcement @ xp.swapaxes(h, 1, 2)
-    var_rec = recoveries**2 * xp.diagonal(enforcement, axis1=1, axis2=2)
-    submission = s2v * submitted_share**2 * (recoveries**2 + var_rec)  # (N, Y): extra variance of T_t
-    cov = cov + (a[None] * submission[:, None, :]) @ a.T[None]
+    if submission_persistence is None:
+        var_rec = recoveries**2 * xp.diagonal(enforcement, axis1=1, axis2=2)
+        submission = s2v * submitted_share**2 * (recoveries**2 + var_rec)  # (N, Y): extra variance of T_t
+        cov = cov + (a[None] * submission[:, None, :]) @ a.T[None]
+    else:
+        # Cov(T_t, T_s) adds π_t·π_s·m_t·m_s·exp(K_ts)·(exp(σ_v²·ρ_v^|t−s|) − 1)
+        lag = np.abs(np.subtract.outer(design.years, design.years)).astype(float)
+        decay = xp.exp(xp.log(submission_persistence)[:, None, None] * xp.asarray(lag)[None])
+        shocks = xp.expm1(submission_sd[:, None, None] ** 2 * decay)
+        pm = submitted_share * recoveries
+        cov = cov + a[None] @ (pm[:, :, None] * pm[:, None, :] * (1.0 + enforcement) * shocks) @ a.T[None]
     outer = mean[:, :, None] * mean[:, None, :]
     cov = cov + outer * (float(np.expm1(scope_sd**2)) * xp.asarray(design.same_group)
                          + xp.asarray(np.diag(np.expm1(design.own_sd**2))))[None, :, :]

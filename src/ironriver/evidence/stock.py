@@ -2,10 +2,14 @@
 
 Observation model. The model's stock S_t counts US-origin guns held illicitly in Mexico at the end of year
 *t*: S_t = (1 − a)·S_{t−1} + F_t from a prior on S_1998 (both in :mod:`ironriver.estimate.priors`). Published
-estimates count *all* civilian guns, licit and illicit, of every origin. Each is turned into an illicit
-(unregistered) count by subtracting the registered guns of the same source or year, and compared with
-S_t / ψ — the US-origin stock divided by the US-origin share, under the named assumption that the stock and
-the recoveries have the same origin mix (``stock_origin_blind``).
+estimates count *all* civilian guns, licit and illicit, of every origin. Each total is turned into an illicit
+(unregistered) count by subtracting **one** registered count (``stock_registered_guns``: the Small Arms
+Survey 2007 round's own count, with the later GunPolicy.org registry count as the other end of its range),
+the same for every estimate: subtracting 4.49 million in 2007 but 3.12 million in 2017 would manufacture
+1.37 million guns of "growth" out of two sources' different registered counts, and GunPolicy.org gives the
+same registry count for 2012 and 2017. The illicit count is compared with S_t / φ — the US-origin stock
+divided by the US-origin share of the *whole* illicit stock, φ (the parameter ``stock_us_origin_share``, a
+wide prior, not the share of recovered guns).
 
 The estimates are not independent measurements, and the error model says so (log scale):
 
@@ -13,14 +17,16 @@ The estimates are not independent measurements, and the error model says so (log
   Survey's proxy methods for a country without a household survey of gun ownership;
 * an independent **method error** for each of the two Small Arms Survey rounds (2007 annexe and 2017
   briefing paper; ``stock_method_sd``);
-* the later "roughly" total of Karp 2012 (``civilian_firearms_mx_karp_2012``) and CESOP's unregistered
-  guns in 2011 (``unregistered_firearms_mx_cesop_2011``, via El Universal 2015) repeat the 2007 round's total
-  almost exactly, so they share its method error and add only an echo error (``stock_echo_sd``; CESOP calls
-  the round's total "unregistered", so the echoes disagree by more than rounding) — not new measurements.
+* Karp's "roughly 15 million" (``civilian_firearms_mx_karp_2012``, published 2012) and CESOP's "15.5 million
+  unregistered" (``unregistered_firearms_mx_cesop_2011``, said of 2011, via El Universal 2015) restate the
+  2007 round's total: CESOP's figure *is* that total (15.5 million; the round's registered count was
+  4.49 million), so it enters as a total, like Karp's. Both are dated to the round they restate (2007), not to
+  their publication year — dated later, the model would read a restatement as growth — share its method error
+  and add only an echo error (``stock_echo_sd``).
 
 Sources: packaged datasets ``small_arms_survey_2007_civilian_firearms`` (Mexico total and registered) and
 ``small_arms_survey_2017_civilian_firearms`` (Mexico total); literature ids ``registered_firearms_mx_2017``,
-``registered_firearms_mx_2012``, ``civilian_firearms_mx_karp_2012``, ``unregistered_firearms_mx_cesop_2011``.
+``civilian_firearms_mx_karp_2012``, ``unregistered_firearms_mx_cesop_2011``.
 """
 
 from __future__ import annotations
@@ -43,10 +49,17 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
                STREAM),
     Assumption("stock_echo_sd", 0.20, 0.10, 0.35, "log sd", "assumption",
                "Karp 2012 and CESOP 2011 restate the 2007 round's total with unclear definitions (CESOP calls the "
-               "round's total 'unregistered'; rounding, year labels)", STREAM),
-    Assumption("stock_origin_blind", 1.0, 1.0, 1.0, "flag", "assumption",
-               "the US-origin share of the illicit stock equals the US-origin share of recoveries", STREAM),
+               "round's total 'unregistered'; rounding)", STREAM),
+    # 4,490,000 is the 2007 round's Mexico 'registered' (dataset small_arms_survey_2007_civilian_firearms);
+    # 3,118,592 is registered_firearms_mx_2017 (GunPolicy.org, same count for 2012). A test pins both.
+    Assumption("stock_registered_guns", 4_490_000, 3_118_592, 4_490_000, "guns",
+               "dataset small_arms_survey_2007_civilian_firearms (Mexico, registered); low: registered_firearms_mx_2017",
+               "one registered count subtracted from every published total, so differences between estimates are "
+               "differences in totals, not in two sources' registry counts", STREAM),
 )
+
+REGISTERED_DEFAULT = ASSUMPTIONS[-1].value
+"""Guns: the registered count subtracted from every total unless a setting overrides it."""
 
 
 @dataclass(frozen=True)
@@ -58,9 +71,11 @@ class StockEstimate:
     id : str
         Dataset or literature id of the total.
     year : int
-        End of the year it describes.
+        End of the year it describes: the survey round it restates, for echoes (not the publication year).
+    total : float
+        Guns, all civilian holdings of every origin, as published (or as the round published it).
     illicit : float
-        Guns: total minus registered (or the unregistered figure as published).
+        Guns: ``total`` minus the one registered count (``stock_registered_guns``).
     family : str
         Method family (``"sas_2007"`` or ``"sas_2017"``): estimates of one family share its method error.
     echo : bool
@@ -71,6 +86,7 @@ class StockEstimate:
 
     id: str
     year: int
+    total: float
     illicit: float
     family: str
     echo: bool
@@ -85,25 +101,35 @@ def _mexico(table: str) -> dict:
     return rows.iloc[0].to_dict()
 
 
-def stock_estimates() -> list[StockEstimate]:
-    """The published stock estimates, converted to illicit guns, with their error families."""
+def stock_estimates(settings: dict[str, float] | None = None) -> list[StockEstimate]:
+    """The published stock estimates, converted to illicit guns with one registered count, dated to their round.
+
+    Parameters
+    ----------
+    settings : dict, optional
+        Named assumptions; ``stock_registered_guns`` (guns) is the registered count subtracted from every total.
+    """
+    registered = float((settings or {}).get("stock_registered_guns", REGISTERED_DEFAULT))
     sas2007 = _mexico("civilian_firearms_2007")
     sas2017 = _mexico("civilian_firearms_2017")
-    registered_2017 = literature_value("registered_firearms_mx_2017").value
-    registered_2012 = literature_value("registered_firearms_mx_2012").value
     karp = literature_value("civilian_firearms_mx_karp_2012")
     cesop = literature_value("unregistered_firearms_mx_cesop_2011")
-    return [
-        StockEstimate("dataset:civilian_firearms_2007", 2007,
-                      float(sas2007["firearms_total_avg"]) - float(sas2007["registered"]), "sas_2007", False,
-                      "Small Arms Survey 2007 total minus its registered count"),
-        StockEstimate("civilian_firearms_mx_karp_2012", int(karp.period_end or 0), karp.value - registered_2012,
-                      "sas_2007", True, "total minus registered_firearms_mx_2012"),
-        StockEstimate("unregistered_firearms_mx_cesop_2011", int(cesop.period_end or 0), cesop.value,
-                      "sas_2007", True, "published as unregistered"),
-        StockEstimate("dataset:civilian_firearms_2017", 2017, float(sas2017["firearms"]) - registered_2017,
-                      "sas_2017", False, "Small Arms Survey 2017 total minus registered_firearms_mx_2017"),
+    round_2007 = 2007
+    rows = [
+        ("dataset:civilian_firearms_2007", round_2007, float(sas2007["firearms_total_avg"]), "sas_2007", False,
+         "Small Arms Survey 2007 total"),
+        ("civilian_firearms_mx_karp_2012", round_2007, karp.value, "sas_2007", True,
+         f"'roughly 15 million' total, published {karp.period_end}; restates the 2007 round"),
+        # the literature row calls it 'unregistered', but 15.5 million is exactly the 2007 round's total, of which
+        # the round counted 4.49 million registered: entered as a total, dated to the round
+        ("unregistered_firearms_mx_cesop_2011", round_2007, cesop.value, "sas_2007", True,
+         f"the 2007 round's total, published as 'unregistered' in {cesop.period_end}"),
+        ("dataset:civilian_firearms_2017", 2017, float(sas2017["firearms"]), "sas_2017", False,
+         "Small Arms Survey 2017 total"),
     ]
+    return [StockEstimate(i, year, total, total - registered, family, echo,
+                          f"{how} minus {registered:,.0f} registered")
+            for i, year, total, family, echo, how in rows]
 
 
 def stock_covariance(estimates: list[StockEstimate], common_sd: float, method_sd: float,

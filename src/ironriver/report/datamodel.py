@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ironriver.assumptions import all_assumptions
+from ironriver.report.claims import claims_block
 from ironriver.sovereignty.catalogue import INDICATORS, KINDS, STATES
 from ironriver.sovereignty.chain import Assessment, concept_records
 from ironriver.sovereignty.events import CODING_RULE
@@ -358,6 +359,7 @@ def build_model(assessment: Assessment) -> dict[str, Any]:
         "timeline": _timeline(assessment),
         "assumptions": _assumptions(),
         "not_included": list(dict.fromkeys(assessment.missing)),
+        "claims": claims_block(assessment),
     }
     model["appendix"] = _appendix(assessment, model)
     return model

@@ -19,6 +19,7 @@ from typing import Any
 
 from ironriver.files import atomic_write
 from ironriver.report.charts import KIND_LABELS, all_charts
+from ironriver.report.claims import claims_section
 from ironriver.report.datamodel import to_json
 from ironriver.report.lineage import check_lineage
 
@@ -246,11 +247,11 @@ def render(model: dict[str, Any]) -> str:
         f'<p class="meta">ironriver assess, {meta["first_year"]}–{meta["last_year"]}, seed {meta["seed"]}{scenario}; '
         f"{meta['n_draws']} posterior draws × {meta['n_weightings']} Dirichlet weightings; generated "
         f"{_e(meta['generated'])}. Hover any number or chart mark to see where it came from.</p>",
-        '<nav><a href="#verdict">verdict</a><a href="#ledger">ledger</a><a href="#indicators">indicators</a>'
+        '<nav><a href="#verdict">verdict</a><a href="#claims">claims</a><a href="#ledger">ledger</a><a href="#indicators">indicators</a>'
         '<a href="#iron-river">iron river</a><a href="#spillover">spillover</a><a href="#supply-chain">supply chain</a>'
         '<a href="#maps">maps</a><a href="#timeline">timeline</a><a href="#assumptions">assumptions</a>'
         '<a href="#appendix">data and citations</a></nav>',
-        _verdict_section(model), _missing_section(model), chart("verdict"),
+        _verdict_section(model), _missing_section(model), chart("verdict"), claims_section(model),
         _section("ledger", "The ledger",
                  "Threat scores in [0, 1] for each state, each of Krasner's four kinds of sovereignty and each year: "
                  "a state's kind score is the mean of its measured concepts' threats, and the overall score weights "
