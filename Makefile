@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install install-dev bench clean
+.PHONY: run test install install-dev bench mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,5 +26,14 @@ bench: install-dev
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"  # mesa: the agent-based baseline of bench_simulate.py
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
+# Mutation testing of the numeric core (docs/mutation.md): slow (tens of minutes), so not part of CI.
+# MUTATION_CHILDREN parallel mutants (default 2); the score per module is printed at the end.
+MUTATION_CHILDREN ?= 2
+mutation: install-dev
+	$(BIN)/python -m pip install --quiet -e ".[dev,mutation]"
+	IRONRIVER_HOME="$${IRONRIVER_HOME:-$(CURDIR)/.pytest_cache/ironriver-home}" \
+	  $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) || true
+	$(BIN)/python scripts/mutation_score.py --survivors
+
 clean:
-	rm -rf $(VENV) .pytest_cache build dist
+	rm -rf $(VENV) .pytest_cache build dist mutants

@@ -30,10 +30,13 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 def test_report_opens_offline_with_every_chart_drawn(report: tuple[Path, dict]) -> None:
     from playwright.sync_api import sync_playwright
 
+    from ironriver.report.charts import all_charts
     from ironriver.report.html import chart_count
 
     path, model = report
     expected = chart_count(model)
+    # every chart of the report, not every available one ("not available" is a failure here)
+    assert expected == len(all_charts(model)), [name for name, f in all_charts(model).items() if f is None]
     errors: list[str] = []
     network: list[str] = []
     with sync_playwright() as playwright:

@@ -42,3 +42,12 @@ class ChecksumError(IronRiverError):
 
 class OutOfRangeError(IronRiverError, ValueError):
     """A year, share or other value outside what the data or model supports."""
+
+
+class ModelFailedError(IronRiverError):
+    """A model of the chain failed or is missing, and the user did not ask to go on without it.
+
+    Not bad input, so the CLI exits with :attr:`exit_code` 3 rather than 2.
+    """
+
+    exit_code = 3

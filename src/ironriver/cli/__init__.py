@@ -2,7 +2,8 @@
 
 Each module here defines ``register(app)`` and adds its own command(s), so adding a command never means
 editing a central list. :func:`main` turns every :class:`~ironriver.errors.IronRiverError` into one line
-on stderr and exit status 2 — the user sees what was wrong, never a traceback.
+on stderr and exit status 2 (3 for a model that failed, :class:`~ironriver.errors.ModelFailedError`) — the
+user sees what was wrong, never a traceback.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def main() -> None:
         app(standalone_mode=False)
     except IronRiverError as error:
         print(f"ironriver: error: {error}", file=sys.stderr)
-        sys.exit(2)
+        sys.exit(getattr(error, "exit_code", 2))
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except typer.Abort:

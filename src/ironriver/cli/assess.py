@@ -109,6 +109,9 @@ def register(app: typer.Typer) -> None:
         no_cache: Annotated[bool, typer.Option("--no-cache", help="re-run the models even if cached")] = False,
         spec: Annotated[str | None, typer.Option("--spec", help="specification: a shipped name (neutral, essay, "
                                                   "border_realist, equal_concepts, equal_kinds) or a TOML file")] = None,
+        allow_missing: Annotated[bool, typer.Option(
+            "--allow-missing", help="build the ledger without a model that failed (named in the output) "
+                                    "instead of stopping with exit status 3")] = False,
     ) -> None:
         """Run the chain (store → estimate → spillover → simulate → ledger), print the verdict, write the report."""
         from ironriver.sovereignty.chain import STEPS, assess, parse_years
@@ -135,13 +138,18 @@ def register(app: typer.Typer) -> None:
                 progress.update(task, completed=done, description=following)
 
             assessment = assess(window, scenario=scenario, seed=seed, use_cache=not no_cache, progress=advance,
-                                specification=specification, specification_file=spec_file)
+                                specification=specification, specification_file=spec_file,
+                                allow_missing=allow_missing)
             from ironriver.report import build_model, write_report
 
             if out is not None:
                 write_report(build_model(assessment), out)
             progress.update(task, completed=len(steps), description="done")
         seconds = time.perf_counter() - started
+        if allow_missing and assessment.missing:
+            # asked to go on without them: still say loudly, on stderr, what the ledger lacks
+            for note in dict.fromkeys(assessment.missing):
+                errors.print(f"[bold red]warning: not included:[/bold red] {note}")
         if as_json:
             typer.echo(json.dumps({**assessment.to_json_dict(), "report": None if out is None else str(out)},
                                   ensure_ascii=False, allow_nan=False))

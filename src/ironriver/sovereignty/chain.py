@@ -1,8 +1,10 @@
 """The main job: run the chain store → iron-river estimate → spillover → simulate baseline → ledger → verdict.
 
 :func:`assess` is what ``ironriver assess`` and ``ironriver.assess()`` call. Each model is imported lazily
-and run through a small adapter; a model that is not installed yet (or fails) is left out, the chain runs
-on, and :attr:`Assessment.missing` says what is not included so that the report can say it too. Each
+and run through a small adapter; a model that is not installed or fails stops the chain with
+:class:`~ironriver.errors.ModelFailedError` naming it, unless the caller passes ``allow_missing=True``: then it
+is left out, the chain runs on, and :attr:`Assessment.missing` says what is not included so that the report
+can say it too. A failure is never cached. Each
 model's output is cached on disk under ``ironriver.store.build.home()/assess-cache`` keyed by what it
 depends on — the store key and the models' source code, plus the years and seed (iron river), the seed
 (spillover), or the years, seed and scenario file's hash (simulation) — so a second run skips the models.
@@ -28,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ironriver.data.shipped import resolve_shipped
-from ironriver.errors import IronRiverError, OutOfRangeError, UnknownNameError
+from ironriver.errors import IronRiverError, ModelFailedError, OutOfRangeError, UnknownNameError
 from ironriver.files import atomic_write
 from ironriver.sovereignty.catalogue import concepts
 from ironriver.sovereignty.draws import build_indicator_draws
@@ -420,7 +422,8 @@ def _attempt(label: str, action: Callable[[], Any], missing: list[str]) -> Any:
 def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path | None = None, seed: int = 0,
            n_draws: int = DEFAULT_DRAWS, n_weightings: int = DEFAULT_WEIGHTINGS, use_cache: bool = True,
            parallel: bool = True, progress: Progress | None = None, specification: Any = None,
-           specification_file: str | None = None, contest: bool = True) -> Assessment:
+           specification_file: str | None = None, contest: bool = True,
+           allow_missing: bool = False) -> Assessment:
     """Run the whole chain and return the assessment.
 
     Parameters
@@ -444,9 +447,14 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
         neutral one, which is the ledger's own rule. ``specification_file`` names it in the output.
     contest : bool
         Also compute what would change the verdict (perspectives, specification uncertainty, Sobol, flips).
+    allow_missing : bool
+        Build the ledger without a model that failed (it is named in :attr:`Assessment.missing`) instead of
+        stopping.
 
     Raises
     ------
+    ModelFailedError
+        A model failed or is not installed, and ``allow_missing`` is False.
     OutOfRangeError
         Years outside :data:`YEAR_SPAN`.
     IronRiverError
@@ -489,7 +497,7 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
             if entry is None:
                 notes: list[str] = []
                 entry = {"value": _attempt(label, compute, notes), "missing": notes}
-            if use_cache:
+            if use_cache and entry["value"] is not None:   # a failure is never cached: the next run tries again
                 _write_cache(key, {**entry, "value": _without_posterior(entry["value"])})
         models["missing"].extend(entry["missing"])
         step(index, STEPS[index], started)
@@ -508,6 +516,10 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
                                   models["iron_river"] is not None),
                                  lambda: run_simulation(levers, seed, calibration))
     missing.extend(models["missing"])
+    if models["missing"] and not allow_missing:
+        raise ModelFailedError(f"{len(models['missing'])} model(s) of the chain did not run, so the ledger would be "
+                               f"incomplete: {'; '.join(models['missing'])}. Nothing was written; pass "
+                               f"--allow-missing (allow_missing=True) to build it without them")
     if scenario_path is not None and models.get("simulation") is None:
         raise IronRiverError(f"scenario {scenario_path} cannot be applied: the simulation is not available "
                              f"({'; '.join(models['missing']) or 'no reason given'})")

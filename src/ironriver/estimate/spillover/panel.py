@@ -46,8 +46,8 @@ def build_panel(homicides: pd.DataFrame, population: pd.DataFrame) -> pd.DataFra
     panel = rows.merge(population[["state_code", "year", "month", "population"]],
                        on=["state_code", "year", "month"], how="left", validate="one_to_one")
     if panel["population"].isna().any():
-        missing = panel.loc[panel["population"].isna(), ["state_code", "year", "month"]].iloc[0].tolist()
-        raise IronRiverError(f"population missing for state-month {missing}")
+        state, year, month = panel.loc[panel["population"].isna(), ["state_code", "year", "month"]].iloc[0]
+        raise IronRiverError(f"population missing for state {state}, {int(year)}-{int(month):02d}")
     panel["nonfirearm_homicides"] = panel["homicides"] - panel["firearm_homicides"]
     if (panel["nonfirearm_homicides"] < 0).any():
         raise IronRiverError("firearm homicides exceed all homicides in some state-month of the Valle-Jones file")
