@@ -404,8 +404,8 @@ class IronRiverPosterior:
                          "high": None, "period": "", "source_kind": "", "fitted": False,
                          "posterior_median": float("nan"), "posterior_q05": float("nan"),
                          "posterior_q95": float("nan"), "percentile": float("nan"), "verdict": "not compared",
-                         "note": "the literature table has no row for the essay's claim yet (facts.md QUICK "
-                                 "REFERENCE, 'Essay claims check')"})
+                         "note": "the essay's 100,000–200,000 claim is not a literature row; "
+                                 "`ironriver claims` checks it against the posterior"})
         return pd.DataFrame(rows)
 
     # ------------------------------------------------------------------ traces forecast

@@ -3,8 +3,8 @@
 The raw files spell places many ways ("Coahuila" / "Coahuila de Zaragoza" / "COAHUILA", "Distrito
 Federal" / "Ciudad de México", "Veracruz Llave", FIPS integers without zero padding). Every tidy
 function maps them here, so a join never depends on spelling or row order. The tables are identifiers
-(USPS, FIPS and INEGI codes), not figures; the alias list follows the data audit's normalisation table
-(``shared/reference/data-audit.md`` §17).
+(USPS, FIPS and INEGI codes), not figures; the alias list covers every spelling found in the bundled
+files (a test maps each one).
 """
 
 from __future__ import annotations
