@@ -22,7 +22,7 @@ def test_sensitivity_reports_every_refit() -> None:
 
     posterior = estimate_iron_river(seed=2, draws=200, evidence=["traces", "stock"], method="laplace")
     seen: list[tuple[str, int, int]] = []
-    frame = posterior.sensitivity(streams=["stock"], priors=["attrition"], assumptions=[], method="laplace",
+    frame = posterior.sensitivity(streams=["stock"], priors=["attrition_beyond_seizures"], assumptions=[], method="laplace",
                                   progress=lambda step, done, total: seen.append((step, done, total)))
     assert list(frame["kind"]) == ["baseline", "stream", "prior"]
     assert [done for _, done, _ in seen] == [0, 1, 2, 3] and {total for _, _, total in seen} == {3}
