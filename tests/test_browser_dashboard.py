@@ -105,3 +105,18 @@ def test_drill_down_from_a_ledger_cell_to_a_raw_row(page: tuple, base: str) -> N
     tab.goto(tab.url)
     tab.wait_for_selector("#drill-sources .source[data-type=store]", timeout=60_000)
     assert errors == [] and outside == []
+
+
+def test_dashboard_shows_the_essay_claims_with_their_statuses(page: tuple, base: str) -> None:
+    """The claims table is drawn from /api/claims: one row per claim id, each with a status from the rule set."""
+    from ironriver.essay import STATUSES, claim_ids
+
+    tab, errors, outside = page
+    tab.goto(base + "/")
+    tab.wait_for_selector("body[data-claims=done]", timeout=300_000)
+    assert tab.inner_text("#claims-note") == ""
+    rows = tab.locator("#claims tbody tr")
+    assert [rows.nth(i).get_attribute("data-claim") for i in range(rows.count())] == list(claim_ids())
+    statuses = {rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())}
+    assert statuses <= set(STATUSES)
+    assert errors == [] and outside == []

@@ -348,6 +348,24 @@ async function fillLiterature(search) {
   }));
 }
 
+async function fillClaims(attempt = 0) {
+  // the claims are a model run on the server's bounded queue: a busy queue answers 503, so try again later
+  const response = await fetch(`/api/claims?seed=${state.seed}`);
+  if (response.status === 503 && attempt < 20) {
+    const wait = 1000 * (+response.headers.get("Retry-After") || 5);
+    return new Promise(resolve => setTimeout(() => resolve(fillClaims(attempt + 1)), wait));
+  }
+  const rows = await response.json();
+  if (!response.ok) throw new Error(rows.error || response.statusText);
+  document.querySelector("#claims tbody").replaceChildren(...rows.map(r => {
+    const tr = el("tr");
+    tr.dataset.claim = r.id;
+    tr.append(cell(`${r.id}: ${r.claim}`), cell(r.status), cell(r.why), cell(r.would_change));
+    return tr;
+  }));
+  document.getElementById("claims-note").textContent = "";
+}
+
 async function fillTables() {
   const rows = await getJSON("/api/tables");
   document.querySelector("#tables tbody").replaceChildren(...rows.map(r => {
@@ -405,6 +423,8 @@ function start() {
     .then(() => Promise.all([runAssessment(true), fillLiterature("flow_"), fillTables()]))
     .catch(showError)
     .finally(() => { document.body.dataset.ready = "true"; });
+  fillClaims().catch(error => { document.getElementById("claims-note").textContent = error.message; })
+    .finally(() => { document.body.dataset.claims = "done"; });
 }
 
 document.addEventListener("DOMContentLoaded", start);
