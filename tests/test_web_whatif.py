@@ -135,3 +135,22 @@ def test_scenarios_are_an_allow_list_queued_and_kept_per_scenario(served: dict) 
         toml = client.get("/api/whatif.toml", params={"scenario": "ubc", "years": "2004:2016"}).text
         assert f"# reproduce: {result['command']}" in toml
         app.state.runs._pending.clear()
+
+
+def test_moving_only_kind_weights_reuses_the_kind_stage_and_gives_the_uncached_ledger(served: dict) -> None:
+    from ironriver.sovereignty.contest import ledger_under
+    from ironriver.web import whatif
+
+    known = list(served["draws"].table["id"])
+    for base in ("neutral", "border_realist"):
+        for weights in ({"domestic": 1, "interdependence": 1}, {"interdependence": 3, "westphalian": 1}, None):
+            spec = specification_of(base, weights, ["us_cinc_ratio"] if base == "neutral" else None, None, known)
+            fast = whatif.what_if(served["draws"], spec, 2002, 2021, seed=0, n_weightings=30)
+            plain = ledger_under(whatif.cut_draws(served["draws"], 2002, 2021), spec, seed=0, n_weightings=30)
+            slow = whatif.overall_verdict(plain)
+            assert fast["verdict"]["p_mex_more"] == pytest.approx(slow.headline.p_mex_more, abs=1e-6)
+            assert [r["p_mex_more"] for r in fast["by_year"]] == pytest.approx(
+                [c.p_mex_more for c in slow.comparisons], abs=1e-6, nan_ok=True)
+            assert fast["ledger"] == whatif._cells(plain)
+    # one stage per base specification and exclusion, whatever the kind weights
+    assert len([k for k in whatif._stages if k[1:3] == (2002, 2021)]) == 2

@@ -12,7 +12,10 @@ costs an aggregation, not a run. :func:`to_toml` writes the specification as a f
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -152,11 +155,43 @@ def overall_verdict(ledger: Any) -> Any:
     return Verdict(comparisons, max(comparable) if comparable else int(ledger.years.max()))
 
 
+KEEP_STAGES = 32
+"""Kind-score stages kept (a stage is a few megabytes: draws × 2 states × 4 kinds × years)."""
+_stages: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
+_stages_lock = threading.Lock()
+
+
+def _kind_stage(draws: Any, spec: Any, first: int, last: int, seed: int) -> tuple[Any, Any]:
+    """The window's draws and their kind scores under ``spec`` before the kinds are weighted, kept per run,
+    window, seed and everything of the specification but its kind weights: moving a weight slider re-weights
+    cached kind scores instead of recomputing every indicator's threat."""
+    from ironriver.sovereignty.aggregate import kind_stage
+
+    without_weights = spec.model_dump(mode="json")
+    without_weights["kinds"] = {"aggregation": without_weights["kinds"]["aggregation"]}
+    without_weights.pop("name", None)
+    without_weights.pop("description", None)
+    key = (id(draws), first, last, seed, json.dumps(without_weights, sort_keys=True))
+    with _stages_lock:
+        hit = _stages.get(key)
+        if hit is not None and hit[0] is draws:
+            _stages.move_to_end(key)
+            return hit[1]
+    window = cut_draws(draws, first, last)
+    found = (window, kind_stage(window, spec, seed))
+    with _stages_lock:
+        _stages[key] = (draws, found)  # the draws themselves are kept with the key, so an id is never reused
+        while len(_stages) > KEEP_STAGES:
+            _stages.popitem(last=False)
+    return found
+
+
 def what_if(draws: Any, spec: Any, first: int, last: int, *, seed: int, n_weightings: int) -> dict[str, Any]:
     """The verdict and the ledger's cells for ``first``–``last`` under ``spec`` (re-aggregated, not refitted)."""
     from ironriver.sovereignty.contest import ledger_under
 
-    ledger = ledger_under(cut_draws(draws, first, last), spec, seed=seed, n_weightings=n_weightings)
+    window, stage = _kind_stage(draws, spec, first, last, seed)
+    ledger = ledger_under(window, spec, seed=seed, n_weightings=n_weightings, stage=stage)
     result = overall_verdict(ledger)
     headline = result.headline
     return {"years": [first, last], "seed": seed, "specification": spec.name,
