@@ -335,7 +335,8 @@ function showWhatIf(result) {
       ? `${label} ${trace.x[j]}: median ${r.median.toFixed(2)}, 90% interval ${r.low90.toFixed(2)}–${r.high90.toFixed(2)} (what-if: ${result.specification})`
       : "")));
   }
-  Plotly.restyle(node, {z: [z], text: [text], hovertext: [hover]}, [0]);
+  // the verdict is painted first, the heatmap just after that frame (its cell labels are most of a redraw's cost)
+  requestAnimationFrame(() => setTimeout(() => Plotly.restyle(node, {z: [z], text: [text], hovertext: [hover]}, [0])));
 }
 
 async function updateWhatIf() {
