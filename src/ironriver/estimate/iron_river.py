@@ -16,7 +16,10 @@ Carlo take over (:mod:`ironriver.estimate._importance`), and ``diagnostics`` say
 balance: the stock estimates say how many US-origin guns Mexico holds (up to a common bias), and the flow
 must replace what attrition removes and add what the stock grew; attrition (above its floor, the observed
 seizure rate), the US-origin share of the whole stock and the pre-1999 stock are named priors, not data, so they and the stock estimates' common bias set the level and most of the width
-(:meth:`IronRiverPosterior.sensitivity` quantifies this). Traces and seizures measure enforcement × stock:
+(:meth:`IronRiverPosterior.sensitivity` quantifies this). One direction is exactly invisible to the data:
+multiplying every flow and the 1998 stock by a factor, dividing the recovery and interdiction rates by it and
+multiplying the stock's US-origin share by it leaves every stream's likelihood unchanged, so along that ridge
+the level is set by those five priors alone. Traces and seizures measure enforcement × stock:
 with multi-year enforcement campaigns in the model, they inform only sustained trends in the stock. The
 NICS demand index informs multi-year shifts weakly (its changes are within what placebo groups of states
 show) and the level not at all.
