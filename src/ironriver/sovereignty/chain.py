@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ironriver.data.shipped import resolve_shipped
-from ironriver.errors import IronRiverError, ModelFailedError, OutOfRangeError, UnknownNameError
+from ironriver.errors import IronRiverError, ModelFailedError, OutOfRangeError
 from ironriver.files import atomic_write
 from ironriver.sovereignty.catalogue import concepts
 from ironriver.sovereignty.draws import build_indicator_draws
@@ -147,16 +147,10 @@ def _clean(value: Any) -> Any:
 
 def gather_inputs(tables: tuple[str, ...] = TABLES) -> Inputs:
     """Load the store tables, literature and timeline; a table not in the store yet is noted as missing."""
-    from ironriver.store import literature, load, timeline
+    from ironriver.store import literature, load_tables, timeline
 
-    loaded: dict[str, pd.DataFrame | None] = {}
-    missing: list[str] = []
-    for name in tables:
-        try:
-            loaded[name] = load(name)
-        except UnknownNameError:
-            loaded[name] = None
-            missing.append(f"store table {name} is not built yet")
+    loaded = load_tables(tables)
+    missing = [f"store table {name} is not built yet" for name, table in loaded.items() if table is None]
     return Inputs(tables=loaded, literature=literature(), timeline=timeline(), missing=missing)
 
 
