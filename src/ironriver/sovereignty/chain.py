@@ -47,7 +47,7 @@ DEFAULT_YEARS = (2000, 2025)
 """The default window: from the first full year of US border data (FY2000) to the latest data."""
 STEPS = ("store", "iron-river estimate", "spillover", "simulate baseline", "ledger", "what would change it")
 """The chain's steps, in order (the CLI adds "report")."""
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 SIMULATION_REPLICATES = 200
 """Replicates of the supply-chain simulation per run (the Sankey shows their mean)."""
 TABLES = ("mx_homicides", "mx_population", "mx_states", "cow_nmc", "usa_mex_mids", "usbp_encounters_annual",
@@ -168,7 +168,8 @@ def _flow_column(draws: pd.DataFrame) -> str:
 
 def run_iron_river(seed: int) -> dict[str, Any]:
     """Run the iron-river estimate over every year it supports; return its draws (draw, year, guns_per_year),
-    summary and comparison with the literature.
+    its attrition draws (draw, attrition: the illicit stock's yearly attrition, same draw ids), summary and
+    comparison with the literature.
 
     The whole span is fitted whatever the ledger's window, so that one seed gives the same flows for a year
     in every window (and one cached fit serves them all); the ledger takes the years it needs.
@@ -180,7 +181,8 @@ def run_iron_river(seed: int) -> dict[str, Any]:
     column = _flow_column(draws)
     draws = draws[["draw", "year", column]].rename(columns={column: "guns_per_year"})
     draws = draws.astype({"draw": int, "year": int, "guns_per_year": float})
-    out: dict[str, Any] = {"draws": draws, "posterior": posterior, "years": (int(span[0]), int(span[1]))}
+    out: dict[str, Any] = {"draws": draws, "posterior": posterior, "years": (int(span[0]), int(span[1])),
+                           "attrition": attrition_draws(posterior)}
     for name in ("summary", "compare_literature"):
         try:
             out[name] = pd.DataFrame(getattr(posterior, name)())
@@ -188,6 +190,17 @@ def run_iron_river(seed: int) -> dict[str, Any]:
             out[name] = None
             out[f"{name}_error"] = f"{type(error).__name__}: {error}"
     return out
+
+
+def attrition_draws(posterior: Any) -> pd.DataFrame | None:
+    """The posterior's attrition of the illicit stock per draw (``draw``, ``attrition``), or None if it has none."""
+    parameters = getattr(posterior, "parameter_draws", None)
+    if not isinstance(parameters, pd.DataFrame) or "parameter" not in parameters.columns:
+        return None
+    rows = parameters[parameters["parameter"] == "attrition"]
+    if rows.empty:
+        return None
+    return pd.DataFrame({"draw": rows["draw"].to_numpy(dtype=int), "attrition": rows["value"].to_numpy(dtype=float)})
 
 
 def _effect_draws(result: Any, summary: dict[str, Any]) -> tuple[np.ndarray, str]:
@@ -537,6 +550,7 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
             inputs.flow_note = (f" × (1 {change:+.1f}%: scenario {scenario_path.name}, model simulate paired change "
                                 f"in arrivals)")
         inputs.flow_draws = flows
+        inputs.attrition_draws = models["iron_river"].get("attrition")
     if spill is not None:
         inputs.spillover_effect_draws = spill["effect_draws"]
         inputs.spillover_lineage = spill["effect_lineage"]

@@ -59,9 +59,6 @@ _LIST: tuple[Assumption, ...] = register("sovereignty", (
     _judgement("decay_half_life_years", 25.0, 10.0, 50.0, "years",
                "uses of force, designations and raids are remembered for about a generation; range from a decade "
                "to two"),
-    _judgement("illicit_stock_attrition", 0.02, 0.0, 0.05, "share of the illicit stock lost per year",
-               "seizure, breakage and loss; seizures (guns_seized_mx_annual_sas2013) are ~0.2% of the 2017 stock a year",
-               scale="linear"),
     _judgement("dirichlet_concentration_kinds", 1.0, 0.5, 5.0, "Dirichlet concentration",
                "flat over the four kinds' weights, shared by both states; no kind is privileged a priori"),
 ))
