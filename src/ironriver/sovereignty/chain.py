@@ -181,8 +181,10 @@ def run_iron_river(seed: int) -> dict[str, Any]:
     column = _flow_column(draws)
     draws = draws[["draw", "year", column]].rename(columns={column: "guns_per_year"})
     draws = draws.astype({"draw": int, "year": int, "guns_per_year": float})
+    # the headline periods travel with the cached output, so that a cached run need not load the estimate stage
+    periods = tuple((int(start), int(end)) for start, end in getattr(module, "HEADLINE_PERIODS", ()))
     out: dict[str, Any] = {"draws": draws, "posterior": posterior, "years": (int(span[0]), int(span[1])),
-                           "attrition": attrition_draws(posterior)}
+                           "attrition": attrition_draws(posterior), "headline_periods": periods}
     for name in ("summary", "compare_literature"):
         try:
             out[name] = pd.DataFrame(getattr(posterior, name)())
