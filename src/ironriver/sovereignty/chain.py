@@ -517,7 +517,12 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
     spillover_cached = use_cache and _cache_path(_entry_key(base, "spillover", (seed,))).exists()
     pending = _background(_spillover_job, seed) if parallel and not spillover_cached else None
     models: dict[str, Any] = {"missing": []}
-    models["iron_river"] = model(1, "iron_river", IRON_RIVER_LABEL, (seed,), lambda: run_iron_river(seed))
+    # One BLAS thread for the fit: its matrices are small (particles × a few dozen figures), so a second thread
+    # gains nothing, while spinning BLAS threads fight the spillover process for the other core.
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        models["iron_river"] = model(1, "iron_river", IRON_RIVER_LABEL, (seed,), lambda: run_iron_river(seed))
     models["spillover"] = model(2, "spillover", SPILLOVER_LABEL, (seed,), lambda: run_spillover(seed), pending)
     calibration = _calibration(models["iron_river"])
     models["simulation"] = model(3, "simulation", "supply-chain simulation (ironriver.simulate)",
