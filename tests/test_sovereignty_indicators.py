@@ -365,3 +365,23 @@ def test_the_usa_is_measured_by_harm_and_uncontrolled_flows_from_datasets(store_
                for i in ids)
     for indicator_id in ids:
         assert (run(indicator_id, store_inputs, [2021, 2022, 2023], 2).status == "observed").all()
+
+
+def test_draws_at_another_half_life_reuse_only_what_the_half_life_cannot_change() -> None:
+    """Rebuilding at another spillover half-life reuses the other measurements: the result must equal a fresh build."""
+    from ironriver.sovereignty import draws as draws_module
+
+    inputs = _inputs()
+    inputs.spillover_effect_draws = np.array([40.0, 20.0, 30.0])
+    years = np.arange(2003, 2026)
+
+    def build(half_life: float):
+        return draws_module.build_indicator_draws(inputs, None, years, n_draws=20, seed=3, half_life_years=half_life)
+
+    draws_module._CACHE.clear()
+    fresh = build(2.0)
+    draws_module._CACHE.clear()
+    central = build(5.0)
+    reused = build(2.0)
+    np.testing.assert_array_equal(reused.values, fresh.values)
+    assert not np.array_equal(central.values, fresh.values, equal_nan=True)   # the half-life does change something

@@ -98,8 +98,11 @@ class IndicatorDraws:
         return IndicatorDraws(self.years, table, self.values, self.status, self.lineage)
 
 
-_CACHE: dict[tuple, tuple[tuple, dict[str, tuple[np.ndarray, Measured]]]] = {}
-"""One entry: key → (the objects the key's ids name, kept alive so the ids cannot be reused; the measurements)."""
+_CACHE: dict[tuple, tuple[tuple, dict[float, dict[str, tuple[np.ndarray, Measured]]]]] = {}
+"""One entry: key → (the objects the key's ids name, kept alive so the ids cannot be reused; the measurements
+by spillover half-life)."""
+HALF_LIFE_MEASURES = frozenset({"spillover_effect"})
+"""Measure functions that read the spillover half-life; every other indicator is measured once for all of them."""
 
 
 def _shared(n_draws: int, seed: int, half_life_years: float) -> Shared:
@@ -109,19 +112,27 @@ def _shared(n_draws: int, seed: int, half_life_years: float) -> Shared:
 
 
 def _measure_all(inputs: Inputs, n_draws: int, seed: int, half_life_years: float) -> dict[str, tuple[np.ndarray, Measured]]:
-    """Every indicator measured over its span (cached: the measurements do not depend on the carry cap)."""
+    """Every indicator measured over its span (cached: the measurements do not depend on the carry cap, and only
+    those in :data:`HALF_LIFE_MEASURES` on the half-life — the others are reused when it changes)."""
     held = (inputs, inputs.flow_draws, inputs.attrition_draws, inputs.spillover_effect_draws)
-    key = (*map(id, held), n_draws, seed, half_life_years)
-    if key in _CACHE:
-        return _CACHE[key][1]
+    key = (*map(id, held), n_draws, seed)
+    if key not in _CACHE:
+        _CACHE.clear()                                   # one entry: a chain run rebuilds for a few settings only
+        _CACHE[key] = (held, {})
+    by_half_life = _CACHE[key][1]
+    if half_life_years in by_half_life:
+        return by_half_life[half_life_years]
+    known = next(iter(by_half_life.values()), None)
     shared = _shared(n_draws, seed, half_life_years)
     out = {}
     for position, indicator in enumerate(INDICATORS.values()):
+        if known is not None and indicator.measure not in HALF_LIFE_MEASURES:
+            out[indicator.id] = known[indicator.id]
+            continue
         span = np.arange(HISTORY_START if indicator.history else SPAN[0], SPAN[1] + 1)
         rng = np.random.default_rng([seed, position])
         out[indicator.id] = (span, measure(indicator, inputs, span, n_draws, rng, shared))
-    _CACHE.clear()                                       # one entry: a chain run rebuilds for a few settings only
-    _CACHE[key] = (held, out)
+    by_half_life[half_life_years] = out
     return out
 
 
