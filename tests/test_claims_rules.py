@@ -72,6 +72,17 @@ def test_posterior_range_status_follows_the_mass_inside(values: list[float], sta
     assert all("lineage" in item for item in outcome.evidence)
 
 
+def test_headline_periods_carried_by_the_inputs_are_the_ones_read() -> None:
+    """A cached chain run hands the claims the estimate's periods; they are used as given."""
+    from ironriver.essay.rules import headline_periods
+    from ironriver.estimate.iron_river import HEADLINE_PERIODS
+
+    assert headline_periods() == tuple(HEADLINE_PERIODS)
+    outcome = posterior_range(bundle(flow_draws=flows([150_000] * 10), headline_periods=((2011, 2014),)),
+                              low=100_000, high=200_000, since=2011)
+    assert [item["what"][-9:] for item in outcome.evidence] == ["2011–2014"]
+
+
 def test_posterior_range_reads_only_periods_after_the_claimed_year() -> None:
     draws = flows([150_000] * 10, range(1999, 2024))
     late = draws.assign(guns_per_year=np.where(draws["year"] <= 2004, 900_000, 150_000))

@@ -121,6 +121,12 @@ def test_contest_rebuilds_for_other_half_lives_and_caches_its_result(tmp_path):
                     n_specifications=16, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("contest-*.pkl"))) == 2
     assert not np.array_equal(other.scores.overall, first.scores.overall)
+    # changed indicator draws (new data or a refitted model) miss the cache, on disk and in memory
+    changed = swap(draws, values=draws.values * 1.5)
+    third = contest(changed, rebuild=rebuild, half_lives=(5.0, 2.0, 10.0), sobol_base=64, n_specifications=16,
+                    cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("contest-*.pkl"))) == 3
+    assert not np.array_equal(third.scores.overall, first.scores.overall)
 
 
 @settings(max_examples=25, deadline=None)

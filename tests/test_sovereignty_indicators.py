@@ -105,8 +105,7 @@ def test_cinc_ratio_excludes_the_series_break() -> None:
     assert list(both["ratio"]) == pytest.approx([8.0, 10.0]) and list(both["series_break"]) == [False, True]
 
 
-SHARED = Shared(decay_half_life_years=np.full(50, 25.0), illicit_stock_attrition=np.full(50, 0.02),
-                spillover_half_life_years=5.0)
+SHARED = Shared(decay_half_life_years=np.full(50, 25.0), spillover_half_life_years=5.0)
 
 
 def _inputs(**tables: pd.DataFrame) -> Inputs:
@@ -116,7 +115,7 @@ def _inputs(**tables: pd.DataFrame) -> Inputs:
 
 
 def run(indicator_id: str, inputs: Inputs, years: list[int] | np.ndarray, n_draws: int = 50) -> Measured:
-    shared = Shared(SHARED.decay_half_life_years[:n_draws], SHARED.illicit_stock_attrition[:n_draws], 5.0)
+    shared = Shared(SHARED.decay_half_life_years[:n_draws], 5.0)
     return measure(INDICATORS[indicator_id], inputs, np.asarray(years), n_draws, np.random.default_rng(0), shared)
 
 
@@ -179,6 +178,7 @@ def test_illicit_stock_per_soldier_exactly_at_a_known_attrition() -> None:
                         "cinc": [0.01] * 3, "series_break": [True] * 3})
     inputs = _inputs(cow_nmc=nmc)
     inputs.flow_draws = pd.DataFrame({"draw": 0, "year": np.arange(2015, 2023), "guns_per_year": 100_000.0})
+    inputs.attrition_draws = pd.DataFrame({"draw": [0], "attrition": [0.02]})
     got = run("mx_illicit_guns_per_soldier", inputs, [2016, 2017, 2018, 2019, 2020])
     anchor = literature_value("civilian_firearms_mx_sas_2017").value - literature_value("registered_firearms_mx_2017").value
     s2018 = anchor * 0.98 + 100_000
@@ -186,6 +186,30 @@ def test_illicit_stock_per_soldier_exactly_at_a_known_attrition() -> None:
     s2020 = s2019 * 0.98 + 100_000
     assert list(got.status) == ["missing", "missing", "observed", "observed", "observed"]  # no milper 2017; no back
     assert got.draws[:, 2:] == pytest.approx(np.tile([s2018 / 200_000, s2019 / 200_000, s2020 / 250_000], (50, 1)))
+
+
+def test_illicit_stock_follows_the_attrition_of_the_same_posterior_draw() -> None:
+    """Two posterior draws, each with its own flow and attrition: each resampled row keeps its own pair."""
+    from ironriver.store import literature_value
+
+    nmc = pd.DataFrame({"ccode": [70], "year": [2018], "milper": [200], "cinc": [0.01], "series_break": [True]})
+    inputs = _inputs(cow_nmc=nmc)
+    inputs.flow_draws = pd.DataFrame({"draw": [7, 7, 9, 9], "year": [2017, 2018] * 2,
+                                      "guns_per_year": [50_000.0, 100_000.0, 50_000.0, 300_000.0]})
+    inputs.attrition_draws = pd.DataFrame({"draw": [9, 7], "attrition": [0.10, 0.01]})
+    got = run("mx_illicit_guns_per_soldier", inputs, [2018])
+    anchor = literature_value("civilian_firearms_mx_sas_2017").value - literature_value("registered_firearms_mx_2017").value
+    allowed = {(anchor * (1 - a) + flow) / 200_000 for a, flow in ((0.01, 100_000), (0.10, 300_000))}
+    assert set(np.round(got.draws[:, 0], 6)) == {round(v, 6) for v in allowed}     # both draws appear, paired
+    assert "same posterior draw" in got.lineage[0]
+
+
+def test_illicit_stock_is_missing_without_attrition_draws() -> None:
+    nmc = pd.DataFrame({"ccode": [70], "year": [2018], "milper": [200], "cinc": [0.01], "series_break": [True]})
+    inputs = _inputs(cow_nmc=nmc)
+    inputs.flow_draws = pd.DataFrame({"draw": 0, "year": [2017, 2018], "guns_per_year": 100_000.0})
+    got = run("mx_illicit_guns_per_soldier", inputs, [2018])
+    assert list(got.status) == ["missing"]
 
 
 def test_spillover_is_confined_to_its_window_and_decays_after_it() -> None:
@@ -341,3 +365,23 @@ def test_the_usa_is_measured_by_harm_and_uncontrolled_flows_from_datasets(store_
                for i in ids)
     for indicator_id in ids:
         assert (run(indicator_id, store_inputs, [2021, 2022, 2023], 2).status == "observed").all()
+
+
+def test_draws_at_another_half_life_reuse_only_what_the_half_life_cannot_change() -> None:
+    """Rebuilding at another spillover half-life reuses the other measurements: the result must equal a fresh build."""
+    from ironriver.sovereignty import draws as draws_module
+
+    inputs = _inputs()
+    inputs.spillover_effect_draws = np.array([40.0, 20.0, 30.0])
+    years = np.arange(2003, 2026)
+
+    def build(half_life: float):
+        return draws_module.build_indicator_draws(inputs, None, years, n_draws=20, seed=3, half_life_years=half_life)
+
+    draws_module._CACHE.clear()
+    fresh = build(2.0)
+    draws_module._CACHE.clear()
+    central = build(5.0)
+    reused = build(2.0)
+    np.testing.assert_array_equal(reused.values, fresh.values)
+    assert not np.array_equal(central.values, fresh.values, equal_nan=True)   # the half-life does change something

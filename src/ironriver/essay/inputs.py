@@ -67,6 +67,9 @@ class ClaimInputs:
     capabilities: pd.DataFrame | None = None
     verdict: VerdictEvidence | None = None
     seed: int = 0
+    headline_periods: tuple[tuple[int, int], ...] | None = None
+    """The iron-river estimate's headline periods as the chain's (cached) output carries them; None: read them
+    from the estimate stage."""
 
     def with_flow_scaled(self, factor: float) -> ClaimInputs:
         """The same bundle with every posterior draw of the flow multiplied by ``factor`` (a what-if)."""
@@ -136,7 +139,8 @@ def from_assessment(assessment: Any, specification: Any = None) -> ClaimInputs:
         capabilities = None
     return ClaimInputs(literature=literature(), timeline=timeline(), flow_draws=flows, flow_lineage=lineage,
                        capabilities=capabilities,
-                       verdict=verdict_evidence(assessment, specification), seed=seed)
+                       verdict=verdict_evidence(assessment, specification), seed=seed,
+                       headline_periods=(assessment.iron_river or {}).get("headline_periods"))
 
 
 def gather(years: str | tuple[int, int] | None = None, *, seed: int = 0, scenario: str | Path | None = None,

@@ -98,7 +98,7 @@ def _flow_every_period(inputs: ClaimInputs) -> tuple[str, tuple[dict[str, Any], 
 
     if inputs.flow_draws is None:
         return "absent", ()
-    masses = period_masses(inputs.flow_draws, headline_periods(), 0.0, np.inf)
+    masses = period_masses(inputs.flow_draws, headline_periods(inputs), 0.0, np.inf)
     if masses.empty:
         return "absent", ()
     items = tuple({"what": f"mean guns/year trafficked south, {int(r.start)}–{int(r.end)}",

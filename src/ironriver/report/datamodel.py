@@ -389,9 +389,10 @@ def build_model(assessment: Assessment) -> dict[str, Any]:
 
 def to_json(model: dict[str, Any], *, geometry: bool = True) -> str:
     """The model as JSON (without the map geometries when ``geometry`` is False)."""
-    if not geometry:
-        model = json.loads(json.dumps(model))
-        for side in ("us", "mx"):
-            for state in model["maps"][side].get("states", []):
-                state.pop("geometry", None)
+    if not geometry:   # a shallow copy without the geometries (the model itself is left as it is)
+        maps = {side: ({**entry, "states": [{k: v for k, v in state.items() if k != "geometry"}
+                                            for state in entry["states"]]}
+                       if isinstance(entry, dict) and "states" in entry else entry)
+                for side, entry in model["maps"].items()}
+        model = {**model, "maps": maps}
     return json.dumps(model, ensure_ascii=False, allow_nan=False)

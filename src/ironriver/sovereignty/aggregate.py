@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ironriver.sovereignty.transforms import assumption, sample_assumption
 from ironriver.sovereignty.specification import (
@@ -210,6 +210,8 @@ def _normalise(x: np.ndarray, reference: np.ndarray, method: np.ndarray, layout:
                     high = np.nanmax(np.where(np.isnan(block), -np.inf, block), axis=1, keepdims=True)
                     scaled = np.where(high > low, (block - low) / (high - low), np.nan)
             else:
+                from scipy import stats   # imported here: a cached run never ranks, and scipy.stats is slow to load
+
                 ranks = stats.rankdata(block, axis=1, nan_policy="omit")
                 count = (~np.isnan(block)).sum(axis=1, keepdims=True)
                 distinct = (np.where(np.isnan(block), -np.inf, block).max(axis=1, keepdims=True)
@@ -355,6 +357,8 @@ def draw_reference(layout: Layout, u_concept: np.ndarray) -> np.ndarray:
 
 def dirichlet_weights(alpha: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Dirichlet(alpha) kind weights ``(R, K)`` from uniforms ``u`` (R, K) by the gamma inverse CDF."""
+    from scipy import stats
+
     gammas = stats.gamma.ppf(np.clip(u, 1e-12, 1 - 1e-12), np.asarray(alpha)[None, :])
     return gammas / gammas.sum(axis=1, keepdims=True)
 
@@ -474,14 +478,19 @@ class Scores:
     def _flat(self) -> np.ndarray:
         return self.overall.reshape(-1, *self.overall.shape[2:])
 
+    @cached_property
+    def _compared(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:func:`compare_overall` of the overall scores, computed once (the report asks for it per year)."""
+        return compare_overall(self._flat())
+
     @property
     def p_mex_more(self) -> np.ndarray:
         """P(Mexico's overall threat > the USA's) by year, over weightings × posterior draws."""
-        return compare_overall(self._flat())[0]
+        return self._compared[0]
 
     @property
     def p_usa_more(self) -> np.ndarray:
-        return compare_overall(self._flat())[1]
+        return self._compared[1]
 
     def kind_p(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
         """P(MEX more) and P(USA more) on one kind, by year."""
@@ -490,7 +499,7 @@ class Scores:
 
     def table(self) -> pd.DataFrame:
         """One row per year: P(MEX more), P(USA more), comparable cells (weightings × draws)."""
-        p_mex, p_usa, n = compare_overall(self._flat())
+        p_mex, p_usa, n = self._compared
         return pd.DataFrame({"year": self.years.astype(int), "p_mex_more": p_mex, "p_usa_more": p_usa,
                              "n_cells": n})
 

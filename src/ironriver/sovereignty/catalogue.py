@@ -133,9 +133,9 @@ _TABLE: list[Indicator] = [
                "store cow_nmc milper (ccode 70)"), "cartel_members_per_soldier"),
     Indicator("mx_illicit_guns_per_soldier", "MEX", "Illicit guns per member of the armed forces",
               "illicit stock / (CoW milper × 1000); stock anchored at 2017 (civilian − registered) and moved "
-              "forward by the iron-river inflow and attrition (never backwards)", "guns per soldier", "model",
+              "forward by the iron-river inflow and attrition, both from the same posterior draw (never backwards)", "guns per soldier", "model",
               ("literature civilian_firearms_mx_sas_2017", "literature registered_firearms_mx_2017",
-               "model iron_river (guns_per_year)", "assumption illicit_stock_attrition",
+               "model iron_river (guns_per_year)", "model iron_river (attrition)",
                "store cow_nmc milper (ccode 70)"), "illicit_guns_per_soldier", needs="iron_river"),
     Indicator("mx_cartel_territory_share", "MEX", "Share of territory where cartels operate",
               "NORTHCOM 2021 cited share, uniform over its published range", "share of national territory",

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ironriver.data.shipped import resolve_shipped
-from ironriver.errors import IronRiverError, ModelFailedError, OutOfRangeError, UnknownNameError
+from ironriver.errors import IronRiverError, ModelFailedError, OutOfRangeError
 from ironriver.files import atomic_write
 from ironriver.sovereignty.catalogue import concepts
 from ironriver.sovereignty.draws import build_indicator_draws
@@ -47,7 +47,7 @@ DEFAULT_YEARS = (2000, 2025)
 """The default window: from the first full year of US border data (FY2000) to the latest data."""
 STEPS = ("store", "iron-river estimate", "spillover", "simulate baseline", "ledger", "what would change it")
 """The chain's steps, in order (the CLI adds "report")."""
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 SIMULATION_REPLICATES = 200
 """Replicates of the supply-chain simulation per run (the Sankey shows their mean)."""
 TABLES = ("mx_homicides", "mx_population", "mx_states", "cow_nmc", "usa_mex_mids", "usbp_encounters_annual",
@@ -147,16 +147,10 @@ def _clean(value: Any) -> Any:
 
 def gather_inputs(tables: tuple[str, ...] = TABLES) -> Inputs:
     """Load the store tables, literature and timeline; a table not in the store yet is noted as missing."""
-    from ironriver.store import literature, load, timeline
+    from ironriver.store import literature, load_tables, timeline
 
-    loaded: dict[str, pd.DataFrame | None] = {}
-    missing: list[str] = []
-    for name in tables:
-        try:
-            loaded[name] = load(name)
-        except UnknownNameError:
-            loaded[name] = None
-            missing.append(f"store table {name} is not built yet")
+    loaded = load_tables(tables)
+    missing = [f"store table {name} is not built yet" for name, table in loaded.items() if table is None]
     return Inputs(tables=loaded, literature=literature(), timeline=timeline(), missing=missing)
 
 
@@ -174,7 +168,8 @@ def _flow_column(draws: pd.DataFrame) -> str:
 
 def run_iron_river(seed: int) -> dict[str, Any]:
     """Run the iron-river estimate over every year it supports; return its draws (draw, year, guns_per_year),
-    summary and comparison with the literature.
+    its attrition draws (draw, attrition: the illicit stock's yearly attrition, same draw ids), summary and
+    comparison with the literature.
 
     The whole span is fitted whatever the ledger's window, so that one seed gives the same flows for a year
     in every window (and one cached fit serves them all); the ledger takes the years it needs.
@@ -186,7 +181,10 @@ def run_iron_river(seed: int) -> dict[str, Any]:
     column = _flow_column(draws)
     draws = draws[["draw", "year", column]].rename(columns={column: "guns_per_year"})
     draws = draws.astype({"draw": int, "year": int, "guns_per_year": float})
-    out: dict[str, Any] = {"draws": draws, "posterior": posterior, "years": (int(span[0]), int(span[1]))}
+    # the headline periods travel with the cached output, so that a cached run need not load the estimate stage
+    periods = tuple((int(start), int(end)) for start, end in getattr(module, "HEADLINE_PERIODS", ()))
+    out: dict[str, Any] = {"draws": draws, "posterior": posterior, "years": (int(span[0]), int(span[1])),
+                           "attrition": attrition_draws(posterior), "headline_periods": periods}
     for name in ("summary", "compare_literature"):
         try:
             out[name] = pd.DataFrame(getattr(posterior, name)())
@@ -194,6 +192,17 @@ def run_iron_river(seed: int) -> dict[str, Any]:
             out[name] = None
             out[f"{name}_error"] = f"{type(error).__name__}: {error}"
     return out
+
+
+def attrition_draws(posterior: Any) -> pd.DataFrame | None:
+    """The posterior's attrition of the illicit stock per draw (``draw``, ``attrition``), or None if it has none."""
+    parameters = getattr(posterior, "parameter_draws", None)
+    if not isinstance(parameters, pd.DataFrame) or "parameter" not in parameters.columns:
+        return None
+    rows = parameters[parameters["parameter"] == "attrition"]
+    if rows.empty:
+        return None
+    return pd.DataFrame({"draw": rows["draw"].to_numpy(dtype=int), "attrition": rows["value"].to_numpy(dtype=float)})
 
 
 def _effect_draws(result: Any, summary: dict[str, Any]) -> tuple[np.ndarray, str]:
@@ -508,7 +517,12 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
     spillover_cached = use_cache and _cache_path(_entry_key(base, "spillover", (seed,))).exists()
     pending = _background(_spillover_job, seed) if parallel and not spillover_cached else None
     models: dict[str, Any] = {"missing": []}
-    models["iron_river"] = model(1, "iron_river", IRON_RIVER_LABEL, (seed,), lambda: run_iron_river(seed))
+    # One BLAS thread for the fit: its matrices are small (particles × a few dozen figures), so a second thread
+    # gains nothing, while spinning BLAS threads fight the spillover process for the other core.
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        models["iron_river"] = model(1, "iron_river", IRON_RIVER_LABEL, (seed,), lambda: run_iron_river(seed))
     models["spillover"] = model(2, "spillover", SPILLOVER_LABEL, (seed,), lambda: run_spillover(seed), pending)
     calibration = _calibration(models["iron_river"])
     models["simulation"] = model(3, "simulation", "supply-chain simulation (ironriver.simulate)",
@@ -543,6 +557,7 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
             inputs.flow_note = (f" × (1 {change:+.1f}%: scenario {scenario_path.name}, model simulate paired change "
                                 f"in arrivals)")
         inputs.flow_draws = flows
+        inputs.attrition_draws = models["iron_river"].get("attrition")
     if spill is not None:
         inputs.spillover_effect_draws = spill["effect_draws"]
         inputs.spillover_lineage = spill["effect_lineage"]

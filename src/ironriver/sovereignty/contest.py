@@ -184,10 +184,12 @@ def contest(central: DrawsLike, specification: Specification | None = None, *,
     path = None
     if cache_dir is not None:
         path = Path(cache_dir) / f"contest-{_cache_key(central, spec, half_lives, settings)}.pkl"
+        if path in _LOADED:             # the report and the claims ask again for what the chain just read
+            return _LOADED[path]
         if path.is_file():
             try:
                 with path.open("rb") as stream:
-                    return pickle.load(stream)
+                    return _remember(path, pickle.load(stream))
             except Exception:  # a damaged or outdated cache entry is recomputed
                 path.unlink(missing_ok=True)
     variants = {half_lives[0]: central}
@@ -226,6 +228,17 @@ def contest(central: DrawsLike, specification: Specification | None = None, *,
         with partial.open("wb") as stream:
             pickle.dump(result, stream)
         partial.replace(path)
+        _remember(path, result)
+    return result
+
+
+_LOADED: dict[Path, Contest] = {}
+"""The last contest read or written in this process, by cache file (one entry: a file's name is its inputs' digest)."""
+
+
+def _remember(path: Path, result: Contest) -> Contest:
+    _LOADED.clear()
+    _LOADED[path] = result
     return result
 
 

@@ -14,7 +14,7 @@ Three rules are applied here, alike for both states:
   measured values over the ledger's span (event counts: over their coded history), pooled over both states
   where the concept has one unit for both (assumption ``reference_range_quantiles``).
 
-Shared assumptions (event half-life, stock attrition, carry drift) are drawn once per draw and used for both
+Shared assumptions (event half-life, carry drift) are drawn once per draw and used for both
 states: common random numbers, so a comparison of the two differs only where their evidence differs.
 Measurements are cached per inputs, seed and size, so rebuilding for other carry caps or half-lives is cheap.
 """
@@ -98,31 +98,41 @@ class IndicatorDraws:
         return IndicatorDraws(self.years, table, self.values, self.status, self.lineage)
 
 
-_CACHE: dict[tuple, tuple[tuple, dict[str, tuple[np.ndarray, Measured]]]] = {}
-"""One entry: key → (the objects the key's ids name, kept alive so the ids cannot be reused; the measurements)."""
+_CACHE: dict[tuple, tuple[tuple, dict[float, dict[str, tuple[np.ndarray, Measured]]]]] = {}
+"""One entry: key → (the objects the key's ids name, kept alive so the ids cannot be reused; the measurements
+by spillover half-life)."""
+HALF_LIFE_MEASURES = frozenset({"spillover_effect"})
+"""Measure functions that read the spillover half-life; every other indicator is measured once for all of them."""
 
 
 def _shared(n_draws: int, seed: int, half_life_years: float) -> Shared:
     rng = np.random.default_rng([seed, 11])
     return Shared(decay_half_life_years=sample_assumption(assumption("decay_half_life_years"), n_draws, rng),
-                  illicit_stock_attrition=sample_assumption(assumption("illicit_stock_attrition"), n_draws, rng),
                   spillover_half_life_years=float(half_life_years))
 
 
 def _measure_all(inputs: Inputs, n_draws: int, seed: int, half_life_years: float) -> dict[str, tuple[np.ndarray, Measured]]:
-    """Every indicator measured over its span (cached: the measurements do not depend on the carry cap)."""
-    held = (inputs, inputs.flow_draws, inputs.spillover_effect_draws)
-    key = (*map(id, held), n_draws, seed, half_life_years)
-    if key in _CACHE:
-        return _CACHE[key][1]
+    """Every indicator measured over its span (cached: the measurements do not depend on the carry cap, and only
+    those in :data:`HALF_LIFE_MEASURES` on the half-life — the others are reused when it changes)."""
+    held = (inputs, inputs.flow_draws, inputs.attrition_draws, inputs.spillover_effect_draws)
+    key = (*map(id, held), n_draws, seed)
+    if key not in _CACHE:
+        _CACHE.clear()                                   # one entry: a chain run rebuilds for a few settings only
+        _CACHE[key] = (held, {})
+    by_half_life = _CACHE[key][1]
+    if half_life_years in by_half_life:
+        return by_half_life[half_life_years]
+    known = next(iter(by_half_life.values()), None)
     shared = _shared(n_draws, seed, half_life_years)
     out = {}
     for position, indicator in enumerate(INDICATORS.values()):
+        if known is not None and indicator.measure not in HALF_LIFE_MEASURES:
+            out[indicator.id] = known[indicator.id]
+            continue
         span = np.arange(HISTORY_START if indicator.history else SPAN[0], SPAN[1] + 1)
         rng = np.random.default_rng([seed, position])
         out[indicator.id] = (span, measure(indicator, inputs, span, n_draws, rng, shared))
-    _CACHE.clear()                                       # one entry: a chain run rebuilds for a few settings only
-    _CACHE[key] = (held, out)
+    by_half_life[half_life_years] = out
     return out
 
 
@@ -190,11 +200,12 @@ def build_indicator_draws(inputs: Inputs, models: dict[str, Any] | None, years: 
                           half_life_years: float = DEFAULT_HALF_LIFE_YEARS) -> IndicatorDraws:
     """Measure every indicator, fill gaps by the capped carry rule and return the draws for ``years``.
 
-    ``models`` may carry ``flow_draws`` (iron-river posterior: draw, year, guns_per_year) and
-    ``spillover_effect_draws`` to set on ``inputs`` first; None uses what ``inputs`` already holds.
+    ``models`` may carry ``flow_draws`` (iron-river posterior: draw, year, guns_per_year), ``attrition_draws``
+    (draw, attrition) and ``spillover_effect_draws`` to set on ``inputs`` first; None uses what ``inputs``
+    already holds.
     ``years`` must lie within :data:`SPAN`.
     """
-    for name in ("flow_draws", "spillover_effect_draws"):
+    for name in ("flow_draws", "attrition_draws", "spillover_effect_draws"):
         if models and models.get(name) is not None:
             setattr(inputs, name, models[name])
     years = np.asarray(years, dtype=int)

@@ -5,9 +5,10 @@ Each function returns a :class:`Measured`: draws ``(n_draws, n_years)`` (NaN whe
 status per year (``observed``, ``partial`` — a part year annualised —, ``forecast`` — a model effect outside
 its estimation window — or ``missing``) and a lineage line per year. Nothing is carried forward here: one
 rule for every indicator of both states fills gaps in :mod:`~ironriver.sovereignty.draws`. Draws come from the
-iron-river posterior, the spillover estimate, published intervals (uniform within them), disagreeing sources
-(one per draw) and the shared assumption draws of :class:`Shared` (one value per draw for both states: the
-half-life of remembered events, the attrition of the illicit stock). Nothing here reads a file: the inputs
+iron-river posterior (its flow and, draw for draw, its attrition of the illicit stock), the spillover
+estimate, published intervals (uniform within them), disagreeing sources (one per draw) and the shared
+assumption draws of :class:`Shared` (one value per draw for both states: the half-life of remembered
+events). Nothing here reads a file: the inputs
 are gathered by :func:`ironriver.sovereignty.chain.gather_inputs`.
 """
 
@@ -58,6 +59,9 @@ class Inputs:
     timeline: pd.DataFrame
     flow_draws: pd.DataFrame | None = None
     """Iron-river posterior: columns ``draw``, ``year``, ``guns_per_year``."""
+    attrition_draws: pd.DataFrame | None = None
+    """Iron-river posterior of the illicit stock's attrition (share lost a year: the seizure floor plus
+    ``attrition_beyond_seizures``): columns ``draw``, ``attrition``, with the draw ids of ``flow_draws``."""
     flow_note: str = ""
     spillover_effect_draws: np.ndarray | None = None
     """Posterior draws of the 2004 AWB-expiry effect on Mexican homicides, in percent."""
@@ -80,7 +84,6 @@ class Shared:
     """Assumptions drawn once per draw and used by every indicator of both states (common random numbers)."""
 
     decay_half_life_years: np.ndarray
-    illicit_stock_attrition: np.ndarray
     spillover_half_life_years: float
 
 
@@ -124,8 +127,10 @@ def _uniform_figure(row: pd.Series, n: int, rng: np.random.Generator) -> np.ndar
     return rng.uniform(low, high, n) if high > low else np.full(n, float(row["value"]))
 
 
-def _flow_matrix(inputs: Inputs, years: np.ndarray, n_draws: int, rng: np.random.Generator) -> np.ndarray | None:
-    """Iron-river flow draws resampled to ``(n_draws, n_years)`` (NaN for years the estimate lacks)."""
+def _picked_flows(inputs: Inputs, years: np.ndarray, n_draws: int,
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray] | None:
+    """Iron-river flow draws resampled to ``(n_draws, n_years)`` (NaN for years the estimate lacks), and the
+    posterior draw id behind each row (so that other quantities of the same draw can follow it)."""
     if inputs.flow_draws is None or inputs.flow_draws.empty:
         return None
     wide = inputs.flow_draws.pivot_table(index="draw", columns="year", values="guns_per_year")
@@ -134,7 +139,23 @@ def _flow_matrix(inputs: Inputs, years: np.ndarray, n_draws: int, rng: np.random
     for j, year in enumerate(years):
         if int(year) in wide.columns:
             out[:, j] = wide[int(year)].to_numpy(dtype=float)[picks]
-    return out
+    return out, wide.index.to_numpy()[picks]
+
+
+def _flow_matrix(inputs: Inputs, years: np.ndarray, n_draws: int, rng: np.random.Generator) -> np.ndarray | None:
+    """Iron-river flow draws resampled to ``(n_draws, n_years)`` (NaN for years the estimate lacks)."""
+    picked = _picked_flows(inputs, years, n_draws, rng)
+    return None if picked is None else picked[0]
+
+
+def _attrition_of(inputs: Inputs, draw_ids: np.ndarray) -> np.ndarray | None:
+    """The iron-river attrition of the posterior draws ``draw_ids`` (None if the posterior carries none)."""
+    if inputs.attrition_draws is None or inputs.attrition_draws.empty:
+        return None
+    by_draw = inputs.attrition_draws.set_index("draw")["attrition"]
+    if not np.isin(draw_ids, by_draw.index).all():
+        return None
+    return by_draw.loc[draw_ids].to_numpy(dtype=float)
 
 
 def _covering_draws(rows: pd.DataFrame, year: int, n_draws: int, rng: np.random.Generator) -> tuple[np.ndarray, str]:
@@ -268,22 +289,32 @@ def cartel_members_per_soldier(inputs: Inputs, years: np.ndarray, n_draws: int, 
 
 def illicit_guns_per_soldier(inputs: Inputs, years: np.ndarray, n_draws: int, rng: np.random.Generator,
                              shared: Shared) -> Measured:
-    """Illicit stock (anchored 2017, moved by the iron-river inflow and attrition) per soldier."""
+    """Illicit stock (anchored 2017, moved by the iron-river inflow and attrition) per soldier.
+
+    Inflow and attrition come from the same iron-river posterior draw: the model that estimates the flow also
+    estimates how fast the stock it feeds wears away (a seizure floor plus ``attrition_beyond_seizures``), and
+    the two are correlated along its posterior. Without attrition draws the indicator is missing.
+    """
     out = Measured.empty(n_draws, years.size)
     civilian = float(inputs.figure("civilian_firearms_mx_sas_2017")["value"])
     registered = float(inputs.figure("registered_firearms_mx_2017")["value"])
     span = np.arange(min(ANCHOR_YEAR, int(years.min())), int(years.max()) + 1)
-    flows = _flow_matrix(inputs, span, n_draws, rng)
-    if flows is None:
+    picked = _picked_flows(inputs, span, n_draws, rng)
+    if picked is None:
         return out
-    stock = illicit_stock(civilian - registered, ANCHOR_YEAR, span, flows, shared.illicit_stock_attrition)
+    flows, draw_ids = picked
+    attrition = _attrition_of(inputs, draw_ids)
+    if attrition is None:
+        return out
+    stock = illicit_stock(civilian - registered, ANCHOR_YEAR, span, flows, attrition)
     soldiers = _milper(inputs, "MEX", n_draws, rng)
     for j, year in enumerate(years):
         k = int(np.flatnonzero(span == year)[0])
         if int(year) in soldiers and np.isfinite(stock[:, k]).any():
             out.set(j, stock[:, k] / soldiers[int(year)][0],
                     f"(literature civilian_firearms_mx_sas_2017 − registered_firearms_mx_2017) moved by iron-river "
-                    f"inflow draws{inputs.flow_note} and attrition to {int(year)} ÷ {soldiers[int(year)][1]}")
+                    f"inflow draws{inputs.flow_note} and attrition (same posterior draw) to {int(year)} ÷ "
+                    f"{soldiers[int(year)][1]}")
     return out
 
 

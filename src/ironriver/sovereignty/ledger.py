@@ -89,32 +89,52 @@ class Ledger:
     comparable_kinds: np.ndarray
     kind_weights: np.ndarray
     missing: list[str] = field(default_factory=list)
+    _table: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+    _indicator_table: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def years(self) -> np.ndarray:
         return self.draws.years
 
     def table(self) -> pd.DataFrame:
-        """One row per state × kind (and "overall") × year: median, 90% interval, indicators used."""
+        """One row per state × kind (and "overall") × year: median, 90% interval, indicators used.
+
+        Computed once per ledger (the CLI, ``--json`` and the report all ask for it).
+        """
+        if self._table is None:
+            self._table = self._build_table()
+        return self._table.copy()
+
+    def _build_table(self) -> pd.DataFrame:
         rows = []
         indicators = self.draws.table
-        available = self.draws.available
+        ids = indicators["id"].to_numpy()
+        available = np.asarray(self.draws.available, dtype=bool)
         for state in STATES:
+            of_state = (indicators["state"] == state).to_numpy()
             for kind in (*KINDS, "overall"):
                 scores = self.overall[state] if kind == "overall" else self.kind_scores[(state, kind)]
                 flat = scores.reshape(-1, scores.shape[-1]).astype(float)
                 median, low, high = nan_quantiles(flat, (0.5, 0.05, 0.95))
+                of_kind = {k: of_state & (indicators["kind"] == k).to_numpy() for k in KINDS}
                 for j, year in enumerate(self.years):
                     kinds = ([k for k, ok in zip(KINDS, self.comparable_kinds[:, j]) if ok] if kind == "overall"
                              else [kind])
-                    used = indicators[(indicators["state"] == state) & indicators["kind"].isin(kinds)
-                                      & available[:, j]]["id"]
+                    chosen = np.zeros(len(ids), dtype=bool)
+                    for k in kinds:
+                        chosen |= of_kind[k]
+                    used = ids[chosen & available[:, j]]
                     rows.append({"state": state, "kind": kind, "year": int(year), "median": median[j],
                                  "low90": low[j], "high90": high[j], "indicators": ", ".join(used)})
         return pd.DataFrame(rows)
 
     def indicator_table(self) -> pd.DataFrame:
         """One row per indicator × year with a value: value and 90% interval, threat and interval, status."""
+        if self._indicator_table is None:
+            self._indicator_table = self._build_indicator_table()
+        return self._indicator_table.copy()
+
+    def _build_indicator_table(self) -> pd.DataFrame:
         frames = []
         for i, row in enumerate(self.draws.table.to_dict("records")):
             value_med, value_low, value_high = nan_quantiles(self.draws.values[:, i, :], (0.5, 0.05, 0.95))

@@ -176,8 +176,10 @@ def sobol_indices(groups: Sequence[tuple[str, int]], model: Callable[[np.ndarray
         y = outputs[:, j]
         if not np.isfinite(y).all() or np.var(y) == 0:
             continue
+        # SALib seeds its bootstrap only if ``seed`` is truthy, so a seed of 0 left the intervals to change from
+        # run to run; a Generator is always taken as given.
         result = sobol_analyze.analyze(problem, y, calc_second_order=False, num_resamples=n_resamples,
-                                       conf_level=0.95, seed=seed)
+                                       conf_level=0.95, seed=np.random.default_rng([seed, 17]))
         group_names = list(dict.fromkeys(problem["groups"]))
         for g, name in enumerate(group_names):
             s1, s1c, st, stc = (float(result[k][g]) for k in ("S1", "S1_conf", "ST", "ST_conf"))

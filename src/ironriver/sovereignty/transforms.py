@@ -55,8 +55,6 @@ _TABLE: tuple[tuple[str, float, float, float, str, Literal["log", "linear", "fix
     ("decay_half_life_years", 25.0, 10.0, 50.0, "years", "log",
      "uses of force, designations and raids are remembered for about a generation; range from a decade "
      "to two"),
-    ("illicit_stock_attrition", 0.02, 0.0, 0.05, "share of the illicit stock lost per year", "linear",
-     "seizure, breakage and loss; seizures (guns_seized_mx_annual_sas2013) are ~0.2% of the 2017 stock a year"),
     ("dirichlet_concentration_kinds", 1.0, 0.5, 5.0, "Dirichlet concentration", "log",
      "flat over the four kinds' weights, shared by both states; no kind is privileged a priori"),
 )

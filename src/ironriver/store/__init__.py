@@ -17,7 +17,7 @@ from ironriver.errors import IronRiverError, UnknownNameError
 from ironriver.store.build import ProgressCallback, build_store, store_path
 from ironriver.store.literature import best_source, literature, literature_value, timeline
 
-__all__ = ["load", "sql", "tables", "ensure_store", "literature", "literature_value", "timeline", "best_source"]
+__all__ = ["load", "load_tables", "sql", "tables", "ensure_store", "literature", "literature_value", "timeline", "best_source"]
 
 
 def ensure_store(progress: ProgressCallback | None = None) -> Path:
@@ -48,6 +48,14 @@ def load(table: str) -> pd.DataFrame:
         if table not in known:
             raise UnknownNameError("table", table, known)
         return connection.execute(f'SELECT * FROM "{table}"').df()
+
+
+def load_tables(names: tuple[str, ...] | list[str]) -> dict[str, pd.DataFrame | None]:
+    """Several tidy tables through one connection (None for a name not in the store)."""
+    with _connect() as connection:
+        known = {r[0] for r in connection.execute("SELECT \"table\" FROM store_tables").fetchall()}
+        return {name: connection.execute(f'SELECT * FROM "{name}"').df() if name in known else None
+                for name in names}
 
 
 def sql(query: str) -> pd.DataFrame:

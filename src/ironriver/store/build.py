@@ -13,6 +13,7 @@ import hashlib
 import inspect
 import os
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -36,8 +37,13 @@ def home() -> Path:
     return path
 
 
+@lru_cache(maxsize=1)
 def store_key() -> str:
-    """A hash of the data checksums, the tidy code and the literature tables: the store's identity."""
+    """A hash of the data checksums, the tidy code and the literature tables: the store's identity.
+
+    Computed once per process (every ``load`` asks for it, and the packaged data and code do not change
+    under a running process).
+    """
     digest = hashlib.sha256()
     for resource in manifest()["resources"]:
         digest.update(resource["sha256"].encode())
