@@ -253,3 +253,18 @@ def test_estimate_design_on_a_small_panel_by_hand() -> None:
     assert result.extra_deaths_per_year.low95 == pytest.approx(
         observed * -math.expm1(-np.quantile(result.beta_draws, 0.025)), rel=1e-9)
     assert 0 < result.placebo_p <= 1 and 0 < result.ri_p <= 1
+
+
+def test_a_designs_public_record_carries_its_numbers() -> None:
+    panel = small_panel(math.log(1.5))
+    result = inf.estimate_design(panel, small_design(), seed=4, draws=199)
+    record = result.as_dict()
+    assert record == {
+        "name": "small", "label": "small", "expectation": "", "outcome": "deaths", "treated": ["01", "02", "03"],
+        "window": ["0008-05", "0010-04"], "post_start": "0009-05", "n_states": 10,
+        "effect_pct": result.effect_pct.as_dict(), "ri_p": round(result.ri_p, 4),
+        "placebo_p": round(result.placebo_p, 4), "cluster_robust_pct": result.cluster_pct.as_dict(),
+        "extra_deaths_per_year": result.extra_deaths_per_year.as_dict(1), "randomisation_sets": 120,
+        "placebo_sets": 35, "dropped_states": []}
+    assert record["effect_pct"]["estimate"] == round(100 * math.expm1(result.beta), 2)
+    assert record["extra_deaths_per_year"]["low95"] == round(result.extra_deaths_per_year.low95, 1)
