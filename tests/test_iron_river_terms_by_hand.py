@@ -173,3 +173,14 @@ def test_evidence_end_keeps_only_figures_published_by_then() -> None:
     assert [e.year for e in early.stock_estimates] == [2007, 2007, 2007]
     full = IronRiverModel(("stock",), 2023)
     assert sorted(e.year for e in full.stock_estimates) == [2007, 2007, 2007, 2017]
+
+
+@pytest.mark.slow   # a minute and a half of eager jax on a loaded machine: outside the mutation run
+def test_the_jax_log_density_equals_numpys() -> None:
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)      # as the NUTS sampler runs it
+    import jax.numpy as jnp
+
+    model = IronRiverModel(("traces", "seizures", "stock", "us_demand", "published"), 2023)
+    u = np.stack([chosen_vector(model), model.start()])
+    np.testing.assert_allclose(np.asarray(model.log_density(jnp.asarray(u), jnp)), model.log_density(u), rtol=1e-9)
