@@ -154,3 +154,25 @@ def test_the_ledgers_assumptions_are_sampled_as_documented() -> None:
     assert ASSUMPTIONS["decay_half_life_years"].distribution == "loguniform"
     cap = ASSUMPTIONS["carry_forward_cap_years"]
     assert (cap.distribution, cap.kind, cap.value) == ("fixed", "fixed", 3.0)
+
+
+def test_indicator_table_without_lineage_or_indicators() -> None:
+    from ironriver.sovereignty.ledger import Ledger
+
+    led, _ = ledger()
+    table = led.indicator_table()
+    assert list(table.index) == list(range(len(table)))                         # one numbered table
+    plain = IndicatorDraws(led.draws.years, led.draws.table, led.draws.values, led.draws.status)   # no lineage
+    assert set(score(plain, n_weightings=3).indicator_table()["lineage"]) == {""}
+    empty = IndicatorDraws(YEARS, pd.DataFrame(), np.empty((4, 0, 3)), np.empty((0, 3), dtype=str))
+    nothing = Ledger(empty, np.empty((4, 0, 3)), {}, {}, np.zeros((4, 3), bool), np.full((2, 4), 0.25))
+    assert nothing.indicator_table().empty
+
+
+def test_the_headline_year_is_the_latest_with_an_overall_comparison() -> None:
+    from ironriver.sovereignty.verdict import verdict
+
+    led, _ = ledger()                                  # nothing comparable in 2022
+    result = verdict(led)
+    assert result.headline_year == 2021 and result.headline.year == 2021
+    assert not result.get(2022).comparable and result.get(2020, "westphalian").comparable
