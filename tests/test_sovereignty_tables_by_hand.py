@@ -176,3 +176,11 @@ def test_the_headline_year_is_the_latest_with_an_overall_comparison() -> None:
     result = verdict(led)
     assert result.headline_year == 2021 and result.headline.year == 2021
     assert not result.get(2022).comparable and result.get(2020, "westphalian").comparable
+
+
+def test_a_comparison_with_no_cells_is_nan_not_none() -> None:
+    from ironriver.sovereignty.verdict import compare
+
+    c = compare(np.full((3, 4), np.nan), np.zeros((3, 4)), 2020, "domestic")
+    assert not c.comparable and c.n_cells == 0
+    assert all(np.isnan(v) for v in (c.p_mex_more, c.p_usa_more, c.p_tie, c.share_weightings_mex, c.share_draws_mex))
