@@ -268,3 +268,26 @@ def test_a_designs_public_record_carries_its_numbers() -> None:
         "placebo_sets": 35, "dropped_states": []}
     assert record["effect_pct"]["estimate"] == round(100 * math.expm1(result.beta), 2)
     assert record["extra_deaths_per_year"]["low95"] == round(result.extra_deaths_per_year.low95, 1)
+
+
+def test_constant_effect_bounds_are_where_the_one_sided_tests_cross_their_level() -> None:
+    from ironriver.estimate.spillover.model import _fit
+
+    panel = small_panel(math.log(1.5))
+    main, interval, _ = constant_interval(panel)
+    m = _matrices(panel, small_design())
+    sets = inf._sets(inf._rng(4, "small"), np.arange(m.n_states), 3, 199, actual=m.treated_index)
+    candidates = inf._state_period_candidates(m, np.arange(m.n_states), m.post[:, None])
+
+    def one_sided(beta0: float) -> tuple[float, float]:
+        """P(t ≥ t_actual), P(t ≤ t_actual) over the sets, with the treated post deaths divided by e^β0."""
+        y0 = m.y * np.exp(-beta0 * m.treatment)
+        fit = _fit(m, y0, m.fe, _fe_start(m, y0))
+        t = inf._lm_t(inf._scores(m.fe, fit.mu, y0 - fit.mu, candidates, m.state, m.n_states, 1), sets)
+        return float(np.mean(t >= t[0] - 1e-9)), float(np.mean(t <= t[0] + 1e-9))
+
+    step = 0.2 * max(main.se_cluster, 0.02)
+    for level, low, high in ((0.90, interval.low90, interval.high90), (0.95, interval.low95, interval.high95)):
+        alpha = (1 - level) / 2
+        assert one_sided(low - step)[0] <= alpha < one_sided(low + step)[0], level
+        assert one_sided(high + step)[1] <= alpha < one_sided(high - step)[1], level
