@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from test_web_server import BROWSER, CHROMIUM, running_server
-from test_web_server import CHROMIUM_ARGS as ARGS
+from conftest import BROWSER, OpenTab
+from test_web_server import running_server
 
 pytestmark = BROWSER
 
@@ -24,27 +24,9 @@ def base() -> Iterator[str]:
 
 
 @pytest.fixture()
-def page(base: str) -> Iterator[tuple[Any, list[str], list[str]]]:
-    from playwright.sync_api import sync_playwright
-
-    errors: list[str] = []
-    outside: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            tab = browser.new_page(viewport={"width": 1280, "height": 900})
-            tab.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
-            tab.on("console", lambda message: errors.append(f"console: {message.text}")
-                   if message.type == "error" else None)
-
-            def refuse(route: Any) -> None:  # the page must not need anything but this server
-                outside.append(route.request.url)
-                route.abort()
-
-            tab.route(lambda url: not url.startswith(base), refuse)
-            yield tab, errors, outside
-        finally:
-            browser.close()
+def page(base: str, chromium_tab: OpenTab) -> Iterator[tuple[Any, list[str], list[str]]]:
+    with chromium_tab((base,)) as opened:  # the page must need nothing but this server
+        yield opened
 
 
 def _cell_position(tab: Any, label: str, year: int) -> tuple[float, float]:
@@ -101,6 +83,9 @@ def test_drill_down_from_a_ledger_cell_to_a_raw_row(page: tuple, base: str) -> N
     assert "mx_homicides" in store.inner_text()
     raw = store.locator("tbody tr").first.inner_text()
     assert "valle_ssa" in raw and "2005" in raw
+    # and from the tidy row to the raw file's line: file in the data package, line number, the file's values
+    line = store.get_by_test_id("raw-line").first.inner_text()
+    assert line.startswith("raw/mx_firearm_homicides_monthly_1998_2008/hom_state_month.csv:") and "Murders = " in line
     # the state is in the URL: reopening it shows the same drill-down
     tab.goto(tab.url)
     tab.wait_for_selector("#drill-sources .source[data-type=store]", timeout=60_000)
