@@ -19,8 +19,7 @@ SCOPE: dict[str, tuple[str, ...]] = {
     # module → the functions whose mutants ``make mutation`` runs ("*": every one); see docs/mutation.md
     "ironriver.sovereignty.ledger": ("*",),
     "ironriver.sovereignty.verdict": ("*",),
-    # transforms: not _judgement, which only builds the assumptions table at import (before any mutant is active)
-    "ironriver.sovereignty.transforms": ("x_assumption", "x_sample_assumption", "x_log_logistic", "x_identity_share"),
+    "ironriver.sovereignty.transforms": ("*",),
     "ironriver.sovereignty.measures": ("*",),
     "ironriver.sovereignty.aggregate": ("x__combine", "x__normalise", "x_carried_runs", "x_cells_of", "x_kind_of",
                                         "x_overall_of", "x_threats_of", "x_compare_overall", "x_dirichlet_weights",

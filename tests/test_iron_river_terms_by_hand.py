@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
-from ironriver.estimate._iron_river_model import INVALID, IronRiverModel, _mvn_log_pdf, model_settings, walk_matrix
+from ironriver.estimate._iron_river_model import (INVALID, IronRiverModel, _mvn_log_pdf, flow_knots, model_settings,
+                                                 walk_matrix)
 
 FIRST_YEAR = 1999
 
@@ -156,6 +157,7 @@ def test_simulated_observations_follow_the_likelihood(model: IronRiverModel) -> 
 
 
 def test_coarser_knots_interpolate_the_walk_linearly() -> None:
+    assert list(flow_knots(8, 3)) == [0, 3, 6, 7] and list(flow_knots(7, 3)) == [0, 3, 6]   # the last year is a knot
     # knots at 0, 2, 3: the step 0→2 has variance 2 and is shared linearly by year 1
     w = walk_matrix(np.array([0, 2, 3]))
     np.testing.assert_allclose(w, [[0, 0], [math.sqrt(2) / 2, 0], [math.sqrt(2), 0], [math.sqrt(2), 1]], atol=1e-15)
