@@ -20,7 +20,6 @@ __all__ = [
     "illicit_stock",
     "period_candidates",
     "cinc_ratio",
-    "annual_by_year",
     "nan_median_columns",
     "nan_quantiles",
     "carry_forward",
@@ -179,12 +178,6 @@ def cinc_ratio(nmc: pd.DataFrame, numerator: str, denominator: str, *, include_b
     breaks = nmc.groupby("year")["series_break"].max().reindex(ratio.index).fillna(False).astype(bool)
     return pd.DataFrame({"year": ratio.index.astype(int), "ratio": ratio.to_numpy(),
                          "series_break": breaks.to_numpy()})
-
-
-def annual_by_year(frame: pd.DataFrame, year_col: str, value_col: str) -> dict[int, float]:
-    """Sum of ``value_col`` by ``year_col`` as a dict (a helper for fiscal-year series)."""
-    sums = frame.groupby(year_col)[value_col].sum()
-    return {int(k): float(v) for k, v in sums.items()}
 
 
 def nan_median_columns(draws: np.ndarray) -> np.ndarray:

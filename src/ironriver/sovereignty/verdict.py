@@ -117,7 +117,10 @@ def sentence(c: Comparison) -> str:
     if c.p_tie > 0.5:
         return (f"In {c.year}, the border threatens neither state's {what} on this evidence "
                 f"(equal scores in {_pct(c.p_tie)} of posterior draws × weightings).")
-    if c.p_mex_more >= c.p_usa_more:
+    if c.p_mex_more == c.p_usa_more:    # neither state named first: the sentence must swap with the labels
+        return (f"In {c.year}, the evidence does not separate the two states on {what}: each is the more "
+                f"threatened in {_pct(c.p_mex_more)} of posterior draws × weightings.")
+    if c.p_mex_more > c.p_usa_more:
         return (f"In {c.year}, Mexico's {what} is the more threatened: P = {c.p_mex_more:.2f} over posterior draws "
                 f"× weightings ({_pct(c.share_draws_mex)} of posterior draws and {_pct(c.share_weightings_mex)} of "
                 f"kind weightings).")
