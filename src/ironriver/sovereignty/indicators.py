@@ -3,7 +3,7 @@ the timeline and model outputs to draws of a value per year.
 
 Each function returns a :class:`Measured`: draws ``(n_draws, n_years)`` (NaN where nothing was measured), a
 status per year (``observed``, ``partial`` — a part year annualised —, ``forecast`` — a model effect outside
-its estimation window — or ``missing``) and a lineage line per year. Nothing is carried forward here: one
+its estimation window, or an iron-river flow past its last year of evidence — or ``missing``) and a lineage line per year. Nothing is carried forward here: one
 rule for every indicator of both states fills gaps in :mod:`~ironriver.sovereignty.draws`. Draws come from the
 iron-river posterior, the spillover estimate, published intervals (uniform within them), disagreeing sources
 (one per draw) and the shared assumption draws of :class:`Shared` (one value per draw for both states: the
@@ -59,6 +59,9 @@ class Inputs:
     flow_draws: pd.DataFrame | None = None
     """Iron-river posterior: columns ``draw``, ``year``, ``guns_per_year``."""
     flow_note: str = ""
+    flow_forecast_years: frozenset[int] = frozenset()
+    """Years of ``flow_draws`` past the iron river's last year of evidence (its random-walk forecast): a value
+    resting on them has status ``forecast``."""
     spillover_effect_draws: np.ndarray | None = None
     """Posterior draws of the 2004 AWB-expiry effect on Mexican homicides, in percent."""
     spillover_lineage: str = ""
@@ -130,6 +133,11 @@ def _flow_matrix(inputs: Inputs, years: np.ndarray, n_draws: int, rng: np.random
         if int(year) in wide.columns:
             out[:, j] = wide[int(year)].to_numpy(dtype=float)[picks]
     return out
+
+
+def _flow_status(inputs: Inputs, since: int, year: int) -> str:
+    """``forecast`` if a flow of a year in (``since``, ``year``] is the iron river's forecast, else ``observed``."""
+    return "forecast" if any(since < y <= year for y in inputs.flow_forecast_years) else "observed"
 
 
 def _covering_draws(rows: pd.DataFrame, year: int, n_draws: int, rng: np.random.Generator) -> tuple[np.ndarray, str]:
@@ -278,7 +286,8 @@ def illicit_guns_per_soldier(inputs: Inputs, years: np.ndarray, n_draws: int, rn
         if int(year) in soldiers and np.isfinite(stock[:, k]).any():
             out.set(j, stock[:, k] / soldiers[int(year)][0],
                     f"(literature civilian_firearms_mx_sas_2017 − registered_firearms_mx_2017) moved by iron-river "
-                    f"inflow draws{inputs.flow_note} and attrition to {int(year)} ÷ {soldiers[int(year)][1]}")
+                    f"inflow draws{inputs.flow_note} and attrition to {int(year)} ÷ {soldiers[int(year)][1]}",
+                    _flow_status(inputs, ANCHOR_YEAR, int(year)))
     return out
 
 
@@ -375,7 +384,8 @@ def inflow_per_legal(inputs: Inputs, years: np.ndarray, n_draws: int, rng: np.ra
         picks, ids = _covering_draws(legal, int(year), n_draws, rng)
         if ids and np.isfinite(flows[:, j]).all():
             out.set(j, flows[:, j] / picks,
-                    f"model iron_river {int(year)}{inputs.flow_note} ÷ literature {ids} (one per draw)")
+                    f"model iron_river {int(year)}{inputs.flow_note} ÷ literature {ids} (one per draw)",
+                    _flow_status(inputs, int(year) - 1, int(year)))
     return out
 
 

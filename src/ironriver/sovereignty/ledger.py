@@ -25,6 +25,7 @@ import pandas as pd
 
 from ironriver.sovereignty.catalogue import KINDS, STATES
 from ironriver.sovereignty.draws import IndicatorDraws
+from ironriver.sovereignty.headline import cell_status
 from ironriver.sovereignty.measures import nan_quantiles
 from ironriver.sovereignty.transforms import assumption, identity_share, log_logistic, sample_assumption
 
@@ -95,10 +96,13 @@ class Ledger:
         return self.draws.years
 
     def table(self) -> pd.DataFrame:
-        """One row per state × kind (and "overall") × year: median, 90% interval, indicators used."""
+        """One row per state × kind (and "overall") × year: median, 90% interval, indicators used, and
+        ``status``: ``observed``, ``missing``, or the flags of the values used that were not observed that year
+        (``forecast``, ``partial_year``, ``carried_forward``; see :mod:`~ironriver.sovereignty.headline`)."""
         rows = []
         indicators = self.draws.table
         available = self.draws.available
+        statuses = cell_status(self.draws.status, indicators, self.comparable_kinds)
         for state in STATES:
             for kind in (*KINDS, "overall"):
                 scores = self.overall[state] if kind == "overall" else self.kind_scores[(state, kind)]
@@ -110,7 +114,8 @@ class Ledger:
                     used = indicators[(indicators["state"] == state) & indicators["kind"].isin(kinds)
                                       & available[:, j]]["id"]
                     rows.append({"state": state, "kind": kind, "year": int(year), "median": median[j],
-                                 "low90": low[j], "high90": high[j], "indicators": ", ".join(used)})
+                                 "low90": low[j], "high90": high[j], "indicators": ", ".join(used),
+                                 "status": statuses[(state, kind)][j]})
         return pd.DataFrame(rows)
 
     def indicator_table(self) -> pd.DataFrame:
