@@ -23,6 +23,7 @@ from ironriver.cli._common import console, errors, print_table
 from ironriver.data.shipped import resolve_shipped
 from ironriver.errors import IronRiverError
 from ironriver.plain_words import THREAT_SCORE_SENTENCE
+from ironriver.sovereignty.headline import MARK_LEGEND, mark
 
 DEFAULT_REPORT = "ironriver-report.html"
 KIND_ORDER = ("domestic", "interdependence", "westphalian", "international_legal", "overall")
@@ -39,9 +40,10 @@ def _check_out(out: Path) -> Path:
 
 
 def _cell(row: Any) -> str:
+    """``median [low–high]`` and the cell's mark (``*`` and a letter per flag; see MARK_LEGEND)."""
     if row is None or row["median"] != row["median"]:
         return "—"
-    return f"{row['median']:.2f} [{row['low90']:.2f}–{row['high90']:.2f}]"
+    return f"{row['median']:.2f} [{row['low90']:.2f}–{row['high90']:.2f}]{mark(row.get('status'))}"
 
 
 def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
@@ -61,6 +63,7 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
                        "—" if not c.comparable else f"{c.p_usa_more:.2f}")
     print_table(ledger)
     console.print(THREAT_SCORE_SENTENCE, style="dim")
+    console.print(MARK_LEGEND, style="dim", markup=False)
 
     by_year = Table(title="Overall threat by year: median [90% interval]")
     for column in ("year", "Mexico", "USA", "P(MEX more)"):
@@ -69,10 +72,11 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
     for y in assessment.ledger.years:
         rows = {state: overall[(overall.state == state) & (overall.year == y)].iloc[0] for state in ("MEX", "USA")}
         c = verdict.get(int(y), "overall")
-        by_year.add_row(str(y), _cell(rows["MEX"]), _cell(rows["USA"]),
+        by_year.add_row(f"{y} (headline)" if y == year else str(y), _cell(rows["MEX"]), _cell(rows["USA"]),
                         "—" if not c.comparable else f"{c.p_mex_more:.2f}")
     print_table(by_year)
     console.print(THREAT_SCORE_SENTENCE, style="dim")
+    console.print(MARK_LEGEND, style="dim", markup=False)
 
     if assessment.iron_river is not None:
         draws = assessment.iron_river["draws"]
