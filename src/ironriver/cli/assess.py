@@ -23,7 +23,6 @@ from ironriver.cli._common import console, errors, print_table
 from ironriver.data.shipped import resolve_shipped
 from ironriver.errors import IronRiverError
 from ironriver.plain_words import THREAT_SCORE_SENTENCE
-from ironriver.sovereignty.headline import MARK_LEGEND, mark
 
 DEFAULT_REPORT = "ironriver-report.html"
 KIND_ORDER = ("domestic", "interdependence", "westphalian", "international_legal", "overall")
@@ -41,12 +40,17 @@ def _check_out(out: Path) -> Path:
 
 def _cell(row: Any) -> str:
     """``median [low–high]`` and the cell's mark (``*`` and a letter per flag; see MARK_LEGEND)."""
+    from ironriver.sovereignty.headline import mark
+
     if row is None or row["median"] != row["median"]:
         return "—"
     return f"{row['median']:.2f} [{row['low90']:.2f}–{row['high90']:.2f}]{mark(row.get('status'))}"
 
 
 def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
+    from ironriver.sovereignty.chain import forecast_years
+    from ironriver.sovereignty.headline import MARK_LEGEND, mark
+
     verdict = assessment.verdict
     year = verdict.headline_year
     console.print(Panel(verdict.summary(), title=f"verdict ({year})", border_style="red"))
@@ -85,10 +89,14 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
         river = Table(title="The iron river: guns trafficked US → Mexico per year (posterior)")
         for column in ("year", "median", "90% interval"):
             river.add_column(column, justify="right")
+        ahead = forecast_years(assessment.iron_river.get("summary"))
         for y, group in draws.groupby("year")["guns_per_year"]:
-            river.add_row(str(y), f"{group.median():,.0f}",
+            river.add_row(f"{y}{mark('forecast') if y in ahead else ''}", f"{group.median():,.0f}",
                           f"{group.quantile(0.05):,.0f} – {group.quantile(0.95):,.0f}")
         print_table(river)
+        if ahead & set(draws["year"].unique()):
+            console.print(f"{mark('forecast')}: no evidence this year, the random walk's forecast", style="dim",
+                          markup=False)
     else:
         console.print("[yellow]The iron-river series is not available in this run.[/yellow]")
     if assessment.contest is not None:
