@@ -157,3 +157,25 @@ def test_flows_past_the_iron_rivers_evidence_make_an_indicator_a_forecast() -> N
     assert statuses() == ["observed", "observed"]
     inputs.flow_forecast_years = frozenset({2018})
     assert statuses() == ["observed", "forecast"]
+
+
+def test_an_indicator_a_specification_leaves_out_neither_marks_nor_blocks() -> None:
+    """Under a specification without the observed second indicator, Mexico's domestic kind rests on the
+    forecast alone in 2022, so the headline moves to 2021; the left-out indicator's own flags count for nothing."""
+    from ironriver.sovereignty.contest import ledger_under
+    from ironriver.sovereignty.specification import load_specification
+
+    neutral = load_specification()
+    planted = draws_with({("MEX", "domestic"): {2022: "forecast"}}, extra=True)
+    without = neutral.with_changes(name="without-b", description="test",
+                                   indicators={**neutral.indicators.model_dump(), "exclude": ["mex_domestic_b"]})
+    assert verdict(ledger_under(planted, neutral, n_weightings=5)).headline_year == 2022
+    assert verdict(ledger_under(planted, without, n_weightings=5)).headline_year == 2021
+    flagged_out = draws_with({("MEX", "domestic"): {2022: "observed"}}, extra=True)
+    status = flagged_out.status.copy()
+    status[flagged_out.index("mex_domestic_b"), -1] = "carried"
+    flagged_out = dataclasses.replace(flagged_out, status=status)
+    ledger = ledger_under(flagged_out, without, n_weightings=5)
+    assert verdict(ledger).headline_year == 2022
+    table = ledger.table().set_index(["state", "kind", "year"])
+    assert table.loc[("MEX", "domestic", 2022), "status"] == "observed"

@@ -26,7 +26,7 @@ import pandas as pd
 from ironriver.sovereignty.catalogue import KINDS, STATES
 
 __all__ = ["FLAGS", "FLAG_ORDER", "MARKS", "MARK_LEGEND", "RULE", "Headline", "cell_status", "year_checks",
-           "choose_headline", "headline_of", "mark"]
+           "choose_headline", "headline_of", "mark", "used_status"]
 
 FLAGS = {"forecast": "forecast", "partial": "partial_year", "carried": "carried_forward"}
 """Indicator status → the flag reported on a cell whose score uses it."""
@@ -56,6 +56,14 @@ def mark(status: str | None) -> str:
     if not status or status in ("observed", "missing"):
         return ""
     return "*" + "".join(MARKS[f] for f in FLAG_ORDER if f in status.split(", "))
+
+
+def used_status(status: np.ndarray, threat_draws: np.ndarray) -> np.ndarray:
+    """``status`` with ``missing`` wherever the ledger used no value (``threat_draws`` all NaN over draws): an
+    indicator a specification leaves out, or a value older than its carry cap, cannot mark a cell or block a
+    year."""
+    unused = np.isnan(np.asarray(threat_draws, dtype=float)).all(axis=0)
+    return np.where(unused, "missing", status)
 
 
 def _members(table: pd.DataFrame, state: str, kinds: list[str]) -> np.ndarray:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ironriver.sovereignty.catalogue import KINDS, STATES
 from ironriver.sovereignty.draws import IndicatorDraws
-from ironriver.sovereignty.headline import cell_status
+from ironriver.sovereignty.headline import cell_status, used_status
 from ironriver.sovereignty.measures import nan_quantiles
 from ironriver.sovereignty.transforms import assumption, identity_share, log_logistic, sample_assumption
 
@@ -102,7 +102,7 @@ class Ledger:
         rows = []
         indicators = self.draws.table
         available = self.draws.available
-        statuses = cell_status(self.draws.status, indicators, self.comparable_kinds)
+        statuses = cell_status(used_status(self.draws.status, self.threat_draws), indicators, self.comparable_kinds)
         for state in STATES:
             for kind in (*KINDS, "overall"):
                 scores = self.overall[state] if kind == "overall" else self.kind_scores[(state, kind)]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ironriver.sovereignty.catalogue import KINDS
-from ironriver.sovereignty.headline import Headline, headline_of
+from ironriver.sovereignty.headline import Headline, headline_of, used_status
 from ironriver.sovereignty.ledger import Ledger
 
 __all__ = ["Verdict", "compare", "verdict", "sentence", "KIND_NAMES"]
@@ -148,5 +148,6 @@ def verdict(ledger: Ledger) -> Verdict:
                 mex, usa = ledger.kind_scores[("MEX", kind)][:, :, j], ledger.kind_scores[("USA", kind)][:, :, j]
             comparisons.append(compare(mex, usa, int(year), kind))
     comparable = [c.year for c in comparisons if c.kind == "overall" and c.comparable]
-    why = headline_of(ledger.draws.status, ledger.draws.table, ledger.comparable_kinds, ledger.years, comparable)
+    why = headline_of(used_status(ledger.draws.status, ledger.threat_draws), ledger.draws.table,
+                      ledger.comparable_kinds, ledger.years, comparable)
     return Verdict(tuple(comparisons), why.year, why)
