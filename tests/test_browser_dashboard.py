@@ -4,6 +4,7 @@ and a click on a ledger cell drills down to the indicators and from an indicator
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -138,17 +139,22 @@ def test_dashboard_names_the_headline_year_and_marks_cells_not_observed(page: tu
     assert tab.get_by_test_id("threat-scale").inner_text() == THREAT_SCORE_SENTENCE
     assert tab.get_by_test_id("mark-legend").inner_text() == MARK_LEGEND
     assert tab.locator("#later-years li").count() == 2025 - year
-    # the marks are drawn in the cells: SVG text of the heatmap, e.g. "*c" under MEX · Westphalian 2024
+    # the marks are drawn in the cells (a second line of the cell's SVG text), e.g. "0.92" over "*c" for
+    # MEX · Westphalian 2024
     drawn = tab.evaluate("[...document.querySelectorAll('#ledger text')].map(t => t.textContent)")
-    assert any(t.startswith("*") and set(t[1:]) <= set("fpc") for t in drawn), drawn[:40]
+    marked = [t for t in drawn if re.fullmatch(r"\d\.\d\d\*[fpc]+", t)]
+    assert len(marked) > 20 and any("f" in t for t in marked), drawn[:40]
     assert f"headline year {year}" in drawn
     shapes = tab.evaluate("document.getElementById('ledger').layout.shapes")
     assert [(s["x0"], s["x1"]) for s in shapes] == [(year - 0.5, year + 0.5)]
-    # a carried cell: its indicator row in the drill-down carries "*c"
-    x, y = _cell_position(tab, "MEX · Westphalian", 2024)
+    # in the drill-down's table, a forecast value carries "*f" and a carried one "*c" (Mexico, domestic, 2024)
+    tab.locator("#ledger").scroll_into_view_if_needed()
+    x, y = _cell_position(tab, "MEX · domestic", 2024)
     tab.mouse.click(x, y)
     tab.wait_for_selector("#drill:not([hidden]) #drill-indicators tbody tr", timeout=30_000)
-    assert "*c" in tab.locator("#drill-indicators tbody tr", has_text="mx_cinc_ratio").first.inner_text()
+    rows = tab.locator("#drill-indicators tbody tr")
+    assert " *f" in rows.filter(has_text="mx_spillover_effect").first.inner_text()
+    assert " *c" in rows.filter(has_text="mx_us_gun_homicide_rate").first.inner_text()
     # a window ending before the headline year headlines its own latest year meeting the rule
     tab.goto(base + "/?years=2000:2010")
     tab.wait_for_selector("body[data-ready=true]", timeout=120_000)
