@@ -45,12 +45,6 @@ _KIND_WORDS = {"domestic": "domestic", "interdependence": "interdependence", "we
                "international_legal": "international legal"}
 
 
-def _flags(statuses: np.ndarray) -> tuple[str, ...]:
-    """The flags among ``statuses`` (indicator statuses of one cell), in :data:`FLAG_ORDER`."""
-    present = {FLAGS[s] for s in statuses if s in FLAGS}
-    return tuple(f for f in FLAG_ORDER if f in present)
-
-
 def mark(status: str | None) -> str:
     """The visible mark of a cell status: ``""`` for observed or missing, else ``*`` and one letter per flag."""
     if not status or status in ("observed", "missing"):
@@ -66,8 +60,15 @@ def used_status(status: np.ndarray, threat_draws: np.ndarray) -> np.ndarray:
     return np.where(unused, "missing", status)
 
 
-def _members(table: pd.DataFrame, state: str, kinds: list[str]) -> np.ndarray:
-    return ((table["state"] == state) & table["kind"].isin(kinds)).to_numpy()
+def _masks(table: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
+    """(state, kind) → which indicator rows are that state's indicators of that kind."""
+    state, kind = table["state"].to_numpy(), table["kind"].to_numpy()
+    return {(s, k): (state == s) & (kind == k) for s in STATES for k in KINDS}
+
+
+def _any(status: np.ndarray, rows: np.ndarray, value: str) -> np.ndarray:
+    """(n_years,) bool: some indicator of ``rows`` has status ``value`` that year."""
+    return (status[rows] == value).any(axis=0)
 
 
 def cell_status(status: np.ndarray, table: pd.DataFrame, comparable: np.ndarray) -> dict[tuple[str, str], list[str]]:
@@ -77,37 +78,42 @@ def cell_status(status: np.ndarray, table: pd.DataFrame, comparable: np.ndarray)
     ``status`` is ``(n_indicators, n_years)`` as :attr:`IndicatorDraws.status`, ``table`` the indicator table
     (``state``, ``kind``), ``comparable`` ``(4, n_years)``: the kinds the overall score uses each year.
     """
+    status = np.asarray(status).astype(str)
+    masks = _masks(table)
+    raw = {flag: name for name, flag in FLAGS.items()}
     out: dict[tuple[str, str], list[str]] = {}
     for state in STATES:
-        for kind in (*KINDS, "overall"):
-            column = []
-            for j in range(status.shape[1]):
-                kinds = [k for k, ok in zip(KINDS, comparable[:, j]) if ok] if kind == "overall" else [kind]
-                used = status[_members(table, state, kinds), j]
-                used = used[used != "missing"]
-                column.append("missing" if used.size == 0 else ", ".join(_flags(used)) or "observed")
-            out[(state, kind)] = column
+        has = {kind: ((status[masks[(state, kind)]] != "missing").any(axis=0),
+                      {f: _any(status, masks[(state, kind)], raw[f]) for f in FLAG_ORDER}) for kind in KINDS}
+        has["overall"] = (np.any([has[k][0] & comparable[i] for i, k in enumerate(KINDS)], axis=0),
+                          {f: np.any([has[k][1][f] & comparable[i] for i, k in enumerate(KINDS)], axis=0)
+                           for f in FLAG_ORDER})
+        for kind, (valued, flags) in has.items():
+            out[(state, kind)] = ["missing" if not valued[j] else
+                                  ", ".join(f for f in FLAG_ORDER if flags[f][j]) or "observed"
+                                  for j in range(status.shape[1])]
     return out
 
 
 def year_checks(status: np.ndarray, table: pd.DataFrame, comparable: np.ndarray, years: np.ndarray
                 ) -> dict[int, tuple[str, ...]]:
     """Year → why it cannot be the headline year under :data:`RULE` (empty: it can)."""
+    status = np.asarray(status).astype(str)
     ids = table["id"].to_numpy()
+    masks = _masks(table)
+    observed = {key: _any(status, rows, "observed") for key, rows in masks.items()}
     out: dict[int, tuple[str, ...]] = {}
     for j, year in enumerate(years):
         reasons = []
         if not comparable[:, j].any():
             reasons.append("no kind of sovereignty can be compared")
         for k, kind in enumerate(KINDS):
-            if not comparable[k, j]:
-                continue
             for state in STATES:
-                rows = np.flatnonzero(_members(table, state, [kind]))
-                used = [(ids[i], status[i, j]) for i in rows if status[i, j] != "missing"]
-                if any(s == "observed" for _, s in used):
+                if not comparable[k, j] or observed[(state, kind)][j]:
                     continue
-                detail = ", ".join(f"{i} {_WORDS[FLAGS[s]]}" for i, s in used)
+                rows = np.flatnonzero(masks[(state, kind)])
+                detail = ", ".join(f"{ids[i]} {_WORDS[FLAGS[status[i, j]]]}" for i in rows
+                                   if status[i, j] in FLAGS)
                 reasons.append(f"{_STATE_NAMES[state]} {_KIND_WORDS[kind]} sovereignty has no indicator observed "
                                f"in {int(year)} ({detail})")
         out[int(year)] = tuple(reasons)
