@@ -17,7 +17,8 @@ from plotly.colors import make_colorscale, sample_colorscale, sequential
 from ironriver.sovereignty.headline import FLAGS, MARK_LEGEND
 
 __all__ = ["all_charts", "verdict_chart", "ledger_heatmap", "overall_chart", "indicator_chart", "iron_river_chart",
-           "event_study_chart", "sankey_chart", "us_map", "mx_map", "timeline_chart"]
+           "event_study_chart", "sankey_chart", "us_map", "mx_map", "timeline_chart", "frame_headline_year",
+           "shade_years_after_headline"]
 
 STATE_COLOURS = {"MEX": "#b2182b", "USA": "#2166ac"}
 KIND_COLOURS = {"domestic": "#1b9e77", "interdependence": "#d95f02", "westphalian": "#7570b3",
@@ -63,12 +64,12 @@ def verdict_chart(model: dict[str, Any]) -> go.Figure:
     figure.update_layout(**LAYOUT, title="P(Mexico's sovereignty is the more threatened), by year and kind "
                                          "(ties, where neither is threatened, left out)",
                          yaxis=dict(title="probability", range=[-0.02, 1.02]), xaxis=dict(title="year"))
-    _shade_after_headline(figure, model)
-    _outline_headline(figure, model)
+    shade_years_after_headline(figure, model)
+    frame_headline_year(figure, model)
     return figure
 
 
-def _shade_after_headline(figure: go.Figure, model: dict[str, Any]) -> None:
+def shade_years_after_headline(figure: go.Figure, model: dict[str, Any]) -> None:
     """Shade the years after the headline year: each rests on forecasts, part years or carried values in at
     least one kind (why: the verdict's ``headline.later_years``)."""
     headline = (model.get("verdict") or {}).get("headline") or {}
@@ -101,8 +102,8 @@ def ledger_heatmap(model: dict[str, Any]) -> go.Figure:
         colorbar=dict(title="threat")))
     figure.update_layout(**{**LAYOUT, "height": 540, "margin": dict(l=170, r=20, t=60, b=100)},
                          title="The ledger: threat in [0, 1] (median; hover for the 90% interval and lineage)")
-    _mark_legend(figure)
-    _outline_headline(figure, model)
+    _mark_legend(figure, 0.1)
+    frame_headline_year(figure, model)
     return figure
 
 
@@ -111,13 +112,14 @@ def _status_hover(cell: dict[str, Any]) -> str:
     return "" if not status or status == "observed" else f"<br>rests partly on values not observed that year: {status}"
 
 
-def _mark_legend(figure: go.Figure) -> None:
-    """The marks' legend under the chart (``*`` and a letter per flag), visible without hovering."""
-    figure.add_annotation(text=_wrap(MARK_LEGEND, 150), xref="paper", yref="paper", x=0, y=-0.2, xanchor="left",
+def _mark_legend(figure: go.Figure, below: float = 0.2) -> None:
+    """The marks' legend under the chart (``*`` and a letter per flag), visible without hovering; ``below`` is
+    its distance under the plot, as a share of the plot's height."""
+    figure.add_annotation(text=_wrap(MARK_LEGEND, 150), xref="paper", yref="paper", x=0, y=-below, xanchor="left",
                           yanchor="top", showarrow=False, align="left", font=dict(size=10, color="#555"))
 
 
-def _outline_headline(figure: go.Figure, model: dict[str, Any]) -> None:
+def frame_headline_year(figure: go.Figure, model: dict[str, Any]) -> None:
     """Frame the headline year's column (or line) and label it; nothing if the model has no verdict."""
     year = (model.get("verdict") or {}).get("year")
     if year is None:
@@ -149,7 +151,7 @@ def overall_chart(model: dict[str, Any]) -> go.Figure:
                                "rests partly on values not observed that year)",
                          yaxis=dict(title="threat", range=[0, 1]), xaxis=dict(title="year"))
     _mark_legend(figure)
-    _outline_headline(figure, model)
+    frame_headline_year(figure, model)
     return figure
 
 
