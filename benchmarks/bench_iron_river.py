@@ -1,6 +1,6 @@
 """Benchmark of the iron-river estimate: fit time and ESS of the default method, NUTS time, and agreement.
 
-Run: ``IRONRIVER_HOME=/tmp/ir-bench .venv/bin/python benchmarks/bench_iron_river.py [--seeds 3]``
+Run: ``IRONRIVER_HOME=/tmp/ir-bench .venv/bin/python benchmarks/bench_iron_river.py [--seeds 3] [--nuts-seeds 2]``
 
 Prints, in one run: the default method's fit time (target < 5 s on 2 cores) and ESS (target ≥ 1,000) for
 several seeds, the seed-to-seed spread of the yearly medians and 90% bounds (Monte Carlo error), and — when
@@ -21,6 +21,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="seeds of the default method")
     parser.add_argument("--nuts-draws", type=int, default=4000)
+    parser.add_argument("--nuts-seeds", type=int, default=1,
+                        help="NUTS runs; with 2 or more, also prints NUTS against itself (the reference's own Monte "
+                             "Carlo error, the floor under any agreement target)")
     args = parser.parse_args()
 
     from ironriver.estimate._iron_river_nuts import available
@@ -62,6 +65,12 @@ def main() -> None:
         agreement = nuts_agreement(fit, nuts)
         print(f"default seed {fit.seed} vs nuts, max over years: " + ", ".join(
             f"{k} {agreement[f'max_{k}_rel_diff']:.1%} (target ≤ {t:.0%})" for k, t in targets.items()))
+    for seed in range(1, args.nuts_seeds):
+        again = estimate_iron_river(seed=seed, method="nuts", draws=args.nuts_draws)
+        floor = nuts_agreement(again, nuts)
+        print(f"nuts seed {seed} vs nuts seed 0 (Monte Carlo floor): " + ", ".join(
+            f"{k} {floor[f'max_{k}_rel_diff']:.1%}" for k in targets) + f"; R̂ max {again.diagnostics['rhat_max']:.3f}, "
+              f"divergences {again.diagnostics['divergences']}")
     ref = nuts.reference()
     print(f"nuts 2010–2012 mean: {ref['median']:,.0f} ({ref['q05']:,.0f}–{ref['q95']:,.0f}); "
           f"time ratio nuts / laplace-is: {seconds / np.mean([f.diagnostics['fit_seconds'] for f in fits]):.1f}×")

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from test_web_server import BROWSER, CHROMIUM, running_server
-from test_web_server import CHROMIUM_ARGS as ARGS
+from conftest import BROWSER, OpenTab
+from test_web_server import running_server
 
 pytestmark = BROWSER
 
@@ -25,27 +25,9 @@ def base() -> Iterator[str]:
 
 
 @pytest.fixture()
-def page(base: str) -> Iterator[tuple[Any, list[str], list[str]]]:
-    from playwright.sync_api import sync_playwright
-
-    errors: list[str] = []
-    outside: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            tab = browser.new_page(viewport={"width": 1280, "height": 900})
-            tab.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
-            tab.on("console", lambda message: errors.append(f"console: {message.text}")
-                   if message.type == "error" else None)
-
-            def refuse(route: Any) -> None:  # the page must not need anything but this server
-                outside.append(route.request.url)
-                route.abort()
-
-            tab.route(lambda url: not url.startswith(base), refuse)
-            yield tab, errors, outside
-        finally:
-            browser.close()
+def page(base: str, chromium_tab: OpenTab) -> Iterator[tuple[Any, list[str], list[str]]]:
+    with chromium_tab((base,)) as opened:  # the page must need nothing but this server
+        yield opened
 
 
 def _cell_position(tab: Any, label: str, year: int) -> tuple[float, float]:

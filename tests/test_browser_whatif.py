@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_web_server import BROWSER, CHROMIUM, running_server
-from test_web_server import CHROMIUM_ARGS as ARGS
+from conftest import BROWSER, CHROMIUM
+from conftest import CHROMIUM_ARGS as ARGS
+from test_web_server import running_server
 
 pytestmark = BROWSER
 

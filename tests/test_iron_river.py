@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import special, stats
 
 from ironriver.errors import OutOfRangeError, UnknownNameError
 from ironriver.estimate import _importance as inference
@@ -98,6 +98,61 @@ def test_tempered_smc_recovers_a_known_gaussian_from_a_wrong_proposal() -> None:
     np.testing.assert_allclose(particles.std(axis=0), sd, rtol=0.15)
     assert info["stages"] >= 2 and info["ess"] >= 1000
 
+
+
+def _heavy_tailed_target(seed: int = 0) -> tuple:
+    """A 45-dimensional target shaped like the iron-river posterior's difficulty: Gaussian in most directions,
+    a multivariate t (3 degrees of freedom) in five, rotated and scaled so no coordinate is either. Returns
+    (log density, exact draws)."""
+    rng = np.random.default_rng(seed)
+    d, k, nu = 45, 5, 3.0
+    rotation, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    to_x = rotation * np.exp(rng.uniform(-3, 1, d))
+    to_y = np.linalg.inv(to_x)
+
+    def log_density(x: np.ndarray) -> np.ndarray:
+        y = x @ to_y.T
+        return -0.5 * (nu + k) * np.log1p((y[:, :k] ** 2).sum(axis=1) / nu) - 0.5 * (y[:, k:] ** 2).sum(axis=1)
+
+    n = 100_000
+    heavy = rng.standard_normal((n, k)) / np.sqrt(rng.chisquare(nu, n) / nu)[:, None]
+    exact = np.column_stack([heavy, rng.standard_normal((n, d - k))]) @ to_x.T
+    return log_density, exact
+
+
+@pytest.mark.xfail(strict=True, reason="tempered SMC from a Laplace proposal leaves heavy tails too light (issue 12, "
+                                       "item 5): the same failure as against NUTS on the iron-river posterior")
+def test_default_sampler_reaches_the_tails_of_a_heavy_tailed_target() -> None:
+    log_density, exact = _heavy_tailed_target()
+    mode = np.zeros(exact.shape[1])
+    covariance = np.linalg.inv(inference.positive_definite(-inference.hessian(log_density, mode)))
+    sample = inference.sample_posterior(log_density, mode, covariance, np.random.default_rng(1), draws=4000)
+    truth = np.percentile(exact.sum(axis=1), [5, 95])
+    estimate = np.percentile(sample.points.sum(axis=1), [5, 95])
+    # measured: 90% bounds of the sum ±13.0–13.3 against the exact ±18.2 (tails 28% too light); 400 moves per
+    # particle at the target still leave them 8% light
+    np.testing.assert_allclose(estimate, truth, rtol=0.10)
+
+
+def test_the_flow_level_is_a_ridge_the_likelihood_cannot_see(model: IronRiverModel) -> None:
+    """Scaling every flow and the 1998 stock by e^δ, dividing the recovery and interdiction rates by e^δ and
+    multiplying the stock's US-origin share by e^δ changes no stream's likelihood — only the priors: the level
+    along this ridge is set by the priors of those five parameters (the identification paragraph of
+    :mod:`ironriver.estimate.iron_river`), and a sampler must cross it."""
+    u = model.prior_draws(np.random.default_rng(8), 50)
+    share = model.index["stock_us_origin_share"]
+    u[:, share] = np.minimum(u[:, share], 0.0)  # room for the share to grow by e^0.4
+    delta = np.random.default_rng(9).uniform(-0.6, 0.4, len(u))
+    moved = u.copy()
+    for name, sign in (("flow_anchor", 1), ("stock_1998", 1), ("recovery_rate", -1), ("interdiction_rate", -1)):
+        moved[:, model.index[name]] += sign * delta
+    p = special.expit(u[:, share]) * np.exp(delta)
+    moved[:, share] = special.logit(p)
+    before, after = model.terms(u), model.terms(moved)
+    for stream in set(before) - {"prior"}:
+        np.testing.assert_allclose(after[stream], before[stream], rtol=1e-9, atol=1e-8, err_msg=stream)
+    assert np.all(np.abs(after["prior"] - before["prior"]) > 1e-6)
+    np.testing.assert_allclose(model.latent(moved)["flow"], model.latent(u)["flow"] * np.exp(delta)[:, None], rtol=1e-9)
 
 def test_every_prior_and_assumption_is_named_with_a_source() -> None:
     frame = assumptions_frame()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -11,19 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pytest
-
 from ironriver.web.app import create_app
 from ironriver.web.settings import Settings
-
-
-CHROMIUM = "/usr/bin/chromium"
-"""Debian's chromium (the tests never download a browser)."""
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-BROWSER = [pytest.mark.browser,
-           pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed")]
-"""Marks for a browser test module."""
 
 
 def free_port() -> int:

@@ -1,6 +1,6 @@
 """The one registry of named assumptions: every number the package needs that no dataset or publication gives.
 
-Each stage declares its assumptions in its own file (``evidence/*``, ``estimate/priors.py``,
+Each stage declares its assumptions in its own file (``evidence/assumptions.py``, ``estimate/priors.py``,
 ``supply_chain/assumptions.py``, ``sovereignty/transforms.py``, ``essay/rules.py``) with the one type :class:`Assumption` and
 adds them here when it is imported (:func:`register`). An assumption carries its value, its plausible range
 (``low``–``high``: the 90% interval of a prior, or the support it is sampled over, or the ends the sensitivity

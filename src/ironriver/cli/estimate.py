@@ -122,6 +122,8 @@ def _print_diagnostics(diagnostics: dict) -> None:
     console.print("diagnostics: " + "; ".join(parts))
     if diagnostics.get("warning"):
         console.print(f"[yellow]warning: {diagnostics['warning']}[/yellow]")
+    if diagnostics.get("caveat") and "nuts" not in diagnostics:
+        console.print(f"note: {diagnostics['caveat']}.")
 
 
 def _print_forecast_check() -> None:

@@ -16,7 +16,10 @@ Carlo take over (:mod:`ironriver.estimate._importance`), and ``diagnostics`` say
 balance: the stock estimates say how many US-origin guns Mexico holds (up to a common bias), and the flow
 must replace what attrition removes and add what the stock grew; attrition (above its floor, the observed
 seizure rate), the US-origin share of the whole stock and the pre-1999 stock are named priors, not data, so they and the stock estimates' common bias set the level and most of the width
-(:meth:`IronRiverPosterior.sensitivity` quantifies this). Traces and seizures measure enforcement × stock:
+(:meth:`IronRiverPosterior.sensitivity` quantifies this). One direction is exactly invisible to the data:
+multiplying every flow and the 1998 stock by a factor, dividing the recovery and interdiction rates by it and
+multiplying the stock's US-origin share by it leaves every stream's likelihood unchanged, so along that ridge
+the level is set by those five priors alone. Traces and seizures measure enforcement × stock:
 with multi-year enforcement campaigns in the model, they inform only sustained trends in the stock. The
 NICS demand index informs multi-year shifts weakly (its changes are within what placebo groups of states
 show) and the level not at all.
@@ -176,10 +179,17 @@ def _fit(model: IronRiverModel, method: str, seed: int, draws: int, start: np.nd
             diagnostics["ess_definition"] = ("tempered SMC: Kish ESS of the last tempering step's weights (at least "
                                              "half the particles by construction); compared with NUTS its lower "
                                              "tails are too light (benchmarks/bench_iron_river.py)")
+            diagnostics["caveat"] = SAMPLER_CAVEAT
         if not last.passed:
             diagnostics["warning"] = "sampling diagnostics failed on every rung; treat intervals as approximate"
     diagnostics["fit_seconds"] = round(time.perf_counter() - started, 3)
     return _Fit(points=points, diagnostics=diagnostics, mode=mode, covariance=covariance)
+
+
+SAMPLER_CAVEAT = ("the default sampler (tempered SMC) reaches the medians and upper bounds but not the lower "
+                  "tail: against the NUTS reference (`estimate --nuts`, `--check-nuts`) its 5% bounds sit too "
+                  "high, so the flow may be lower than the lower end of each 90% interval")
+"""Shown with every tempered-SMC fit until its tails match NUTS (tests/test_iron_river_nuts.py has the target)."""
 
 
 # ---------------------------------------------------------------------------------------------- posterior

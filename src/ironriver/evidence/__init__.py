@@ -6,7 +6,7 @@ One module per stream — :mod:`~ironriver.evidence.traces` (ATF traces of guns 
 :mod:`~ironriver.evidence.us_demand` (NICS sales in the border states against the rest) and
 :mod:`~ironriver.evidence.published` (published flow estimates, compared and only fitted on request) — plus
 :mod:`~ironriver.evidence.recoveries`, the joint observation operator of traces and seizures. Each module
-states its assumptions as named :class:`~ironriver.evidence._named.Assumption` objects and takes every
+takes its named assumptions from the stage's one table (:mod:`~ironriver.evidence.assumptions`) and every
 published number from the literature table by id or from a packaged dataset. Modules import only from
 ``data`` and ``store``; :func:`load_evidence` gathers all streams for :mod:`ironriver.estimate.iron_river`.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from ironriver.assumptions import register
 from ironriver.errors import UnknownNameError
-from ironriver.evidence import published, seizures, stock, traces, us_demand
+from ironriver.evidence import assumptions, published, seizures, stock, traces, us_demand
 from ironriver.evidence._named import Assumption, CountFigure, ShareFigure
 
 STREAMS: tuple[str, ...] = ("traces", "seizures", "stock", "us_demand", "published")
@@ -26,9 +26,7 @@ STREAMS: tuple[str, ...] = ("traces", "seizures", "stock", "us_demand", "publish
 DEFAULT_STREAMS: tuple[str, ...] = ("traces", "seizures", "stock", "us_demand")
 """The streams fitted by default (published estimates are compared, not fitted)."""
 
-ASSUMPTIONS: tuple[Assumption, ...] = register("evidence", (
-    traces.ASSUMPTIONS + seizures.ASSUMPTIONS + stock.ASSUMPTIONS + us_demand.ASSUMPTIONS + published.ASSUMPTIONS
-))
+ASSUMPTIONS: tuple[Assumption, ...] = register("evidence", assumptions.ASSUMPTIONS)
 register("evidence", us_demand.calibrated_assumptions)  # calibrated on data: evaluated when listed
 """Every fixed named assumption of the observation models (calibrated ones: :func:`all_assumptions`)."""
 

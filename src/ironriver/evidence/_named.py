@@ -2,10 +2,9 @@
 
 An :class:`~ironriver.assumptions.Assumption` (the package's one type, re-exported here) is a fixed number
 the observation models need but no source gives (how much ATF releases are revised, which months "late 1994"
-covers, how far two stock estimates share a method). The evidence modules declare them positionally as
-``Assumption(name, value, low, high, unit, source, why, stream)`` (``stream`` fills ``used_by``);
-:mod:`ironriver.evidence` registers them, so ``ironriver assumptions`` and ``ironriver estimate --assumptions``
-list them and the sensitivity analysis can move each to its range ends.
+covers, how far two stock estimates share a method). They are declared in one table,
+:mod:`ironriver.evidence.assumptions`, which :mod:`ironriver.evidence` registers, so ``ironriver assumptions`` and
+``ironriver estimate --assumptions`` list them and the sensitivity analysis can move each to its range ends.
 :func:`period_weights` turns a coverage period into the fraction of each calendar year it covers — the
 observation operator every multi-year or part-year figure goes through. Imports nothing from later stages.
 """

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from ironriver.errors import UnknownNameError
 from ironriver.evidence._named import Assumption
+from ironriver.evidence.assumptions import used_by
 from ironriver.store import literature_value
 
 STREAM = "published"
@@ -47,14 +48,7 @@ ESSAY_ID = "flow_essay_claim_2011_onward"
 range spans the Mexican government's 200,000 a year, GAO-21-322, and McDougal et al. 2014). Compared when the
 literature table has this id; never fitted."""
 
-ASSUMPTIONS: tuple[Assumption, ...] = (
-    Assumption("literature_undocumented_sd", 0.5, 0.3, 1.0, "log sd", "assumption",
-               "published flow figures without a documented method (every figure but McDougal et al. 2014) are treated as rough guesses "
-               "within a factor of ~2.3 at 90%", STREAM),
-    Assumption("mcdougal_interval_level", 0.95, 0.90, 0.95, "probability", "assumption",
-               "McDougal et al. give their flow interval without a level; their dealer shares are 95% "
-               "intervals", STREAM),
-)
+ASSUMPTIONS: tuple[Assumption, ...] = used_by(STREAM)
 
 
 @dataclass(frozen=True)

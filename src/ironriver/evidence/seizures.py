@@ -31,27 +31,12 @@ from __future__ import annotations
 import numpy as np
 
 from ironriver.evidence._named import Assumption, CountFigure, ShareFigure, fiscal_years, whole_years
+from ironriver.evidence.assumptions import used_by
 from ironriver.store import literature_value
 
 STREAM = "seizures"
 
-ASSUMPTIONS: tuple[Assumption, ...] = (
-    Assumption("seizure_scope_sd", 0.25, 0.10, 0.50, "log sd", "assumption",
-               "seizure totals from different outlets count different agencies (Mexican government figures as reported by different outlets)", STREAM),
-    Assumption("seizure_late_1994_fraction", 1 / 12, 0.0, 0.25, "fraction of 1994", "assumption",
-               "SAS Table 12.2 starts in 'late 1994' (read as December, the start of the Zedillo term)", STREAM),
-    Assumption("seizure_mid_2012_fraction", 0.5, 0.4, 0.6, "fraction of 2012", "Small Arms Survey Table 12.2",
-               "SAS Table 12.2 ends in 'mid-2012'", STREAM),
-    Assumption("seizure_recent_years_start", 2010, 2008, 2011, "year", "assumption",
-               "SAS 2013's 'recent years' read as 2010–2012 (the book went to press in 2013)", STREAM),
-    Assumption("seizure_share_extra_sd", 0.30, 0.10, 0.60, "logit sd", "assumption",
-               "SEDENA/SRE classify 'US-made or sold' by an unpublished method; their 2022 and Jan–Sep 2023 "
-               "shares (sedena_share_seized_us_2022, …_2023_jan_sep) differ more than sampling explains", STREAM),
-    Assumption("cbp_seizure_sd", 0.20, 0.10, 0.40, "log sd", "assumption",
-               "year-to-year variation of small outbound seizure counts around their expectation", "cbp"),
-    Assumption("pre_1999_stock_constant", 1.0, 1.0, 1.0, "flag", "assumption",
-               "recoveries in 1994–1998 are drawn from the 1998 stock (the model starts in 1999)", STREAM),
-)
+ASSUMPTIONS: tuple[Assumption, ...] = used_by(STREAM, "cbp")
 
 
 def seizure_counts(settings: dict[str, float]) -> list[CountFigure]:

@@ -36,27 +36,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ironriver.evidence._named import Assumption
+from ironriver.evidence.assumptions import used_by
 from ironriver.store import literature_value, load
 
 STREAM = "stock"
 
-ASSUMPTIONS: tuple[Assumption, ...] = (
-    Assumption("stock_common_bias_sd", 0.30, 0.15, 0.50, "log sd", "assumption",
-               "every published stock for Mexico rests on the Small Arms Survey's proxy method; its error is "
-               "unknown and shared (Karp, Small Arms Survey 2018)", STREAM),
-    Assumption("stock_method_sd", 0.15, 0.08, 0.30, "log sd", "assumption",
-               "the 2007 and 2017 Small Arms Survey rounds used different proxies, so each has its own error",
-               STREAM),
-    Assumption("stock_echo_sd", 0.20, 0.10, 0.35, "log sd", "assumption",
-               "Karp 2012 and CESOP 2011 restate the 2007 round's total with unclear definitions (CESOP calls the "
-               "round's total 'unregistered'; rounding)", STREAM),
-    # 4,490,000 is the 2007 round's Mexico 'registered' (dataset small_arms_survey_2007_civilian_firearms);
-    # 3,118,592 is registered_firearms_mx_2017 (GunPolicy.org, same count for 2012). A test pins both.
-    Assumption("stock_registered_guns", 4_490_000, 3_118_592, 4_490_000, "guns",
-               "dataset small_arms_survey_2007_civilian_firearms (Mexico, registered); low: registered_firearms_mx_2017",
-               "one registered count subtracted from every published total, so differences between estimates are "
-               "differences in totals, not in two sources' registry counts", STREAM),
-)
+ASSUMPTIONS: tuple[Assumption, ...] = used_by(STREAM)
 
 REGISTERED_DEFAULT = ASSUMPTIONS[-1].value
 """Guns: the registered count subtracted from every total unless a setting overrides it."""

@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from ironriver.evidence._named import Assumption, CountFigure, ShareFigure, find_redundant, whole_years
+from ironriver.evidence.assumptions import used_by
 from ironriver.store import literature_value
 
 STREAM = "traces"
@@ -85,18 +86,7 @@ US_SOURCED_PAIRS: tuple[tuple[str, str], ...] = (
 SHARE_IDS: tuple[str, ...] = ("share_traces_us_sourced_mx_2014_2018", "share_traces_us_sourced_mx_2011_2016")
 """Published US-sourced shares without counts."""
 
-ASSUMPTIONS: tuple[Assumption, ...] = (
-    Assumption("trace_release_sd", 0.05, 0.02, 0.10, "log sd", "assumption",
-               "ATF revises Mexico figures between releases (ATF and GAO say so); 2017–22 totals implied by "
-               "different releases agree within ~1–4%", STREAM),
-    Assumption("share_release_sd", 0.05, 0.02, 0.15, "logit sd", "assumption",
-               "denominators of published US-sourced shares differ slightly between ATF releases (all submitted traces vs traces with a determined origin)",
-               STREAM),
-    Assumption("etrace_ramp_start", 2020, 2019, 2021, "year", "GAO-21-322; White House fact sheet 2023",
-               "last year in which only the FGR submitted traces", STREAM),
-    Assumption("etrace_ramp_full", 2023, 2022, 2024, "year", "literature id mx_states_with_etrace_2023",
-               "by June 2023 eighteen states and the FGR had eTrace access", STREAM),
-)
+ASSUMPTIONS: tuple[Assumption, ...] = used_by(STREAM)
 
 
 def _coverage(figure_id: str) -> dict[int, float]:

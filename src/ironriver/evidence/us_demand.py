@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ironriver.evidence._named import Assumption
+from ironriver.evidence.assumptions import used_by
 from ironriver.store import literature_value, load
 from ironriver.store.names import US_BORDER_STATES
 from ironriver.store.tidy.nics import SALES_PROXY_WEIGHTS
@@ -63,13 +64,7 @@ WEIGHT_IDS: dict[str, str] = {state: f"source_state_traces_{state.lower()}_2022_
 PLACEBO_GROUPS = 300
 """Number of random placebo groups in :func:`placebo_calibration`."""
 
-ASSUMPTIONS: tuple[Assumption, ...] = (
-    Assumption("nics_t_dof", 4.0, 3.0, 30.0, "degrees of freedom", "assumption",
-               "heavy tails for one-off breaks in state reporting and law", STREAM),
-    Assumption("nics_block_years", 5, 3, 5, "years", "assumption",
-               "the index is compared with the flow in blocks of years: sustained shifts, not yearly wiggles",
-               STREAM),
-)
+ASSUMPTIONS: tuple[Assumption, ...] = used_by(STREAM)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ model with a number that has no lineage.
 from __future__ import annotations
 
 import html as _html
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -228,47 +229,56 @@ def _saturated(model: dict[str, Any]) -> str:
             f"<ul>{items}</ul>")
 
 
+def _table(headers: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> str:
+    """An HTML table with ``headers`` as its head and one row of cells per item of ``rows`` (cells are HTML,
+    escaped by the caller)."""
+    head = "".join(f"<th>{header}</th>" for header in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def _assumption_table(model: dict[str, Any]) -> str:
-    rows = "".join(
-        f"<tr><td><code>{_e(a['id'])}</code></td><td>{_num(a['value'], a['lineage'], None)}</td>"
-        f"<td>{_num(a['low'], a['lineage'], None)} – {_num(a['high'], a['lineage'], None)} ({_e(a['scale'])})</td>"
-        f"<td>{_e(a['unit'])}</td><td>{_e(a['justification'])}</td></tr>" for a in model["assumptions"])
-    return ("<table><thead><tr><th>assumption</th><th>value</th><th>range (sampled)</th><th>unit</th>"
-            f"<th>justification</th></tr></thead><tbody>{rows}</tbody></table>")
+    return _table(
+        ("assumption", "value", "range (sampled)", "unit", "justification"),
+        ((f"<code>{_e(a['id'])}</code>", _num(a["value"], a["lineage"], None),
+          f"{_num(a['low'], a['lineage'], None)} – {_num(a['high'], a['lineage'], None)} ({_e(a['scale'])})",
+          _e(a["unit"]), _e(a["justification"])) for a in model["assumptions"]))
+
+
+def _citation_value(c: dict[str, Any]) -> str:
+    """A cited figure's value and unit, with its published interval where it has both ends."""
+    interval = (f" ({_num(c['low'], c['lineage'], None)}–{_num(c['high'], c['lineage'], None)})"
+                if c["low"] is not None and c["high"] is not None else "")
+    return f"{_num(c['value'], c['lineage'], None)} {_e(c['unit'])}{interval}"
 
 
 def _appendix(model: dict[str, Any]) -> str:
-    datasets = "".join(
-        f"<tr><td><code>{_e(d['name'])}</code><br>{_e(d['title'])}</td><td>{_e(d['publisher'])}</td>"
-        f"<td>{_e(d['source'])}<br><code>{_e(d['commit'][:12])}</code></td><td>{_e(d['coverage'])}</td>"
-        f"<td>{_e(d['licence'])}</td></tr>" for d in model["appendix"]["datasets"])
-    citations = "".join(
-        f"<tr><td><code>{_e(c['id'])}</code></td><td>{_num(c['value'], c['lineage'], None)} {_e(c['unit'])}"
-        + (f" ({_num(c['low'], c['lineage'], None)}–{_num(c['high'], c['lineage'], None)})" if c["low"] is not None
-           and c["high"] is not None else "")
-        + f"</td><td>{_e(c['period'])}</td><td>{_e(c['source'])} <em>({_e(c['source_kind'])})</em></td></tr>"
-        for c in sorted(model["appendix"]["citations"], key=lambda c: c["id"]))
-    return ("<h3>Datasets (packaged, checksummed)</h3><table><thead><tr><th>dataset</th><th>publisher</th>"
-            "<th>source, commit</th><th>coverage</th><th>licence</th></tr></thead><tbody>" + datasets
-            + "</tbody></table><h3>Cited figures (literature table)</h3><table><thead><tr><th>id</th><th>value</th>"
-            "<th>period</th><th>source</th></tr></thead><tbody>" + citations + "</tbody></table>")
+    datasets = _table(
+        ("dataset", "publisher", "source, commit", "coverage", "licence"),
+        ((f"<code>{_e(d['name'])}</code><br>{_e(d['title'])}", _e(d["publisher"]),
+          f"{_e(d['source'])}<br><code>{_e(d['commit'][:12])}</code>", _e(d["coverage"]), _e(d["licence"]))
+         for d in model["appendix"]["datasets"]))
+    citations = _table(
+        ("id", "value", "period", "source"),
+        ((f"<code>{_e(c['id'])}</code>", _citation_value(c), _e(c["period"]),
+          f"{_e(c['source'])} <em>({_e(c['source_kind'])})</em>")
+         for c in sorted(model["appendix"]["citations"], key=lambda c: c["id"])))
+    return (f"<h3>Datasets (packaged, checksummed)</h3>{datasets}"
+            f"<h3>Cited figures (literature table)</h3>{citations}")
 
 
 def _comparison_table(model: dict[str, Any]) -> str:
     rows = model["iron_river"].get("comparison", []) if model["iron_river"]["available"] else []
     if not rows:
         return ""
-    body = "".join(
-        f"<tr><td><code>{_e(r['id'])}</code></td><td>{_e(r['period'])}</td>"
-        f"<td>{_num(r['value'], _lineage(r, 'value'), None)}</td>"
-        f"<td>{_num(r['posterior_median'], _lineage(r, 'posterior_median'), None)} "
-        f"({_num(r['posterior_q05'], _lineage(r, 'posterior_q05'), None)} – "
-        f"{_num(r['posterior_q95'], _lineage(r, 'posterior_q95'), None)})</td>"
-        f"<td>{_num(r['percentile'], _lineage(r, 'percentile'), percent=True)}</td><td>{_e(r['verdict'])}</td></tr>"
-        for r in rows)
-    return ("<h3>The published estimates against the posterior</h3><table><thead><tr><th>literature id</th>"
-            "<th>period</th><th>published</th><th>posterior median (90%)</th><th>share of draws below</th>"
-            f"<th>verdict</th></tr></thead><tbody>{body}</tbody></table>")
+    table = _table(
+        ("literature id", "period", "published", "posterior median (90%)", "share of draws below", "verdict"),
+        ((f"<code>{_e(r['id'])}</code>", _e(r["period"]), _num(r["value"], _lineage(r, "value"), None),
+          f"{_num(r['posterior_median'], _lineage(r, 'posterior_median'), None)} "
+          f"({_num(r['posterior_q05'], _lineage(r, 'posterior_q05'), None)} – "
+          f"{_num(r['posterior_q95'], _lineage(r, 'posterior_q95'), None)})",
+          _num(r["percentile"], _lineage(r, "percentile"), percent=True), _e(r["verdict"])) for r in rows))
+    return f"<h3>The published estimates against the posterior</h3>{table}"
 
 
 def _section(section_id: str, title: str, intro: str, body: str) -> str:

@@ -115,6 +115,11 @@ def _from_known(known: dict[int, tuple[float, str, str]], years: np.ndarray, n_d
     return out
 
 
+def _observed_rate(count: float, people: float, lineage: str) -> tuple[float, str, str]:
+    """A ``known`` entry of :func:`_from_known`: ``count`` per 100,000 of ``people``, observed, with its lineage."""
+    return PER_100K * count / people, lineage, "observed"
+
+
 def _uniform_figure(row: pd.Series, n: int, rng: np.random.Generator) -> np.ndarray:
     """Draws of a literature figure: uniform on its published [low, high], or the value if no interval."""
     low = row["low"] if pd.notna(row["low"]) else row["value"]
@@ -242,10 +247,10 @@ def synthetic_opioid_death_rate(inputs: Inputs, years: np.ndarray, n_draws: int,
             if int(year) - pop_year > 3:
                 continue
             carried = "" if pop_year == int(year) else f" (population {pop_year}, carried)"
-            known[int(year)] = (PER_100K * float(deaths) / float(population[pop_year]),
-                                f"store synthetic_opioid_deaths_annual US {int(year)}: {int(deaths):,} deaths"
-                                f"{' (provisional)' if provisional else ''}{', NCHS: underreported' if under else ''}"
-                                f" ÷ cow_nmc tpop ccode 2{carried}", "observed")
+            lineage = (f"store synthetic_opioid_deaths_annual US {int(year)}: {int(deaths):,} deaths"
+                       f"{' (provisional)' if provisional else ''}{', NCHS: underreported' if under else ''}"
+                       f" ÷ cow_nmc tpop ccode 2{carried}")
+            known[int(year)] = _observed_rate(float(deaths), float(population[pop_year]), lineage)
     return _from_known(known, years, n_draws)
 
 
@@ -344,10 +349,10 @@ def tx_border_murder_rate(inputs: Inputs, years: np.ndarray, n_draws: int, rng: 
             if murders.empty:
                 continue
             people = float(murders["population_served"].sum())
-            known[int(year)] = (PER_100K * float(murders["offenses"].sum()) / people,
-                                f"store tx_border_crime {int(year)}: {len(murders)} agencies reporting 12 months in "
-                                f"each of {first}–{int(year)}, {int(murders['offenses'].sum())} murders over "
-                                f"{people:,.0f} people served", "observed")
+            lineage = (f"store tx_border_crime {int(year)}: {len(murders)} agencies reporting 12 months in "
+                       f"each of {first}–{int(year)}, {int(murders['offenses'].sum())} murders over "
+                       f"{people:,.0f} people served")
+            known[int(year)] = _observed_rate(float(murders["offenses"].sum()), people, lineage)
     return _from_known(known, years, n_draws)
 
 

@@ -28,42 +28,43 @@ __all__ = [
 ]
 
 
-def _judgement(name: str, value: float, low: float, high: float, unit: str, why: str,
-               scale: Literal["log", "linear", "fixed"] = "log") -> Assumption:
-    """A ledger assumption: sampled log-uniformly over its range (``scale="log"``, for ranges spanning factors),
-    uniformly (``"linear"``), or a fixed setting whose range a sensitivity analysis moves it over (``"fixed"``)."""
-    distribution = {"log": "loguniform", "linear": "uniform", "fixed": "fixed"}[scale]
-    return Assumption(name, value, low, high, unit, "assumption", why, used_by="ledger",
-                      distribution=distribution, kind="fixed" if scale == "fixed" else "sampled")
+_DISTRIBUTION_BY_SCALE = {"log": "loguniform", "linear": "uniform", "fixed": "fixed"}
+"""How a ledger assumption is sampled over its range: log-uniformly (``log``, for ranges spanning factors),
+uniformly (``linear``), or not at all (``fixed``: a setting whose range a sensitivity analysis moves it over)."""
 
-
-_LIST: tuple[Assumption, ...] = register("sovereignty", (
+# One row per ledger assumption: (name, value, low, high, unit, scale (a key of _DISTRIBUTION_BY_SCALE), why).
+_TABLE: tuple[tuple[str, float, float, float, str, Literal["log", "linear", "fixed"], str], ...] = (
     # --- reference points: set from the observed range of each concept (see ironriver.sovereignty.draws) ----
-    _judgement("reference_range_quantiles", 0.5, 0.1, 0.9, "quantile of the concept's observed values",
-               "each concept's reference point (threat ½) is drawn log-uniformly between the 10th and 90th "
-               "percentiles of its observed values (both states pooled where they share a unit), centred on the "
-               "median: no indicator can sit saturated at 0 or 1 across its observed range", scale="fixed"),
+    ("reference_range_quantiles", 0.5, 0.1, 0.9, "quantile of the concept's observed values", "fixed",
+     "each concept's reference point (threat ½) is drawn log-uniformly between the 10th and 90th "
+     "percentiles of its observed values (both states pooled where they share a unit), centred on the "
+     "median: no indicator can sit saturated at 0 or 1 across its observed range"),
     # --- one rule for filling gaps, for both states --------------------------------------------------
-    _judgement("carry_forward_cap_years", 3.0, 0.0, 3.0, "years",
-               "a value may stand in for at most three later years with no measurement of its own; never "
-               "carried backwards; beyond the cap the year is missing", scale="fixed"),
-    _judgement("carry_log_sd_per_year", 0.15, 0.05, 0.3, "sd of log value per year carried (random walk)",
-               "a carried value drifts as a random walk in logs, sd σ·√k after k years; σ spans steady series "
-               "(5% a year) to volatile ones (30% a year), the range of year-on-year changes in the observed "
-               "rates, flows and seizures"),
+    ("carry_forward_cap_years", 3.0, 0.0, 3.0, "years", "fixed",
+     "a value may stand in for at most three later years with no measurement of its own; never "
+     "carried backwards; beyond the cap the year is missing"),
+    ("carry_log_sd_per_year", 0.15, 0.05, 0.3, "sd of log value per year carried (random walk)", "log",
+     "a carried value drifts as a random walk in logs, sd σ·√k after k years; σ spans steady series "
+     "(5% a year) to volatile ones (30% a year), the range of year-on-year changes in the observed "
+     "rates, flows and seizures"),
     # --- modelling assumptions ----------------------------------------------------------------------
-    _judgement("spillover_half_life_years", 5.0, 2.0, 10.0, "years",
-               "the AWB-expiry effect is estimated on 2005–2008 only; after 2008 it fades with this half-life as "
-               "the stock of guns bought after the expiry is seized, lost or worn out; no estimate exists, so the "
-               "range spans two to ten years", scale="fixed"),
-    _judgement("decay_half_life_years", 25.0, 10.0, 50.0, "years",
-               "uses of force, designations and raids are remembered for about a generation; range from a decade "
-               "to two"),
-    _judgement("illicit_stock_attrition", 0.02, 0.0, 0.05, "share of the illicit stock lost per year",
-               "seizure, breakage and loss; seizures (guns_seized_mx_annual_sas2013) are ~0.2% of the 2017 stock a year",
-               scale="linear"),
-    _judgement("dirichlet_concentration_kinds", 1.0, 0.5, 5.0, "Dirichlet concentration",
-               "flat over the four kinds' weights, shared by both states; no kind is privileged a priori"),
+    ("spillover_half_life_years", 5.0, 2.0, 10.0, "years", "fixed",
+     "the AWB-expiry effect is estimated on 2005–2008 only; after 2008 it fades with this half-life as "
+     "the stock of guns bought after the expiry is seized, lost or worn out; no estimate exists, so the "
+     "range spans two to ten years"),
+    ("decay_half_life_years", 25.0, 10.0, 50.0, "years", "log",
+     "uses of force, designations and raids are remembered for about a generation; range from a decade "
+     "to two"),
+    ("illicit_stock_attrition", 0.02, 0.0, 0.05, "share of the illicit stock lost per year", "linear",
+     "seizure, breakage and loss; seizures (guns_seized_mx_annual_sas2013) are ~0.2% of the 2017 stock a year"),
+    ("dirichlet_concentration_kinds", 1.0, 0.5, 5.0, "Dirichlet concentration", "log",
+     "flat over the four kinds' weights, shared by both states; no kind is privileged a priori"),
+)
+
+_LIST: tuple[Assumption, ...] = register("sovereignty", tuple(
+    Assumption(name, value, low, high, unit, "assumption", why, used_by="ledger",
+               distribution=_DISTRIBUTION_BY_SCALE[scale], kind="fixed" if scale == "fixed" else "sampled")
+    for name, value, low, high, unit, scale, why in _TABLE
 ))
 
 ASSUMPTIONS: dict[str, Assumption] = {a.name: a for a in _LIST}

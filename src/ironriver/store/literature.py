@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -204,6 +204,35 @@ def _check_required(df: pd.DataFrame, cols: tuple[str, ...], table: str) -> None
             _fail(table, f"row '{row_id}' has an empty {col}")
 
 
+def _check_vocabulary(df: pd.DataFrame, ids: pd.Series, vocabularies: dict[str, Sequence[str]], table: str) -> None:
+    """Each column of ``vocabularies`` holds only its allowed values (named in the message in the order given)."""
+    for col, allowed in vocabularies.items():
+        values = _text(df[col])
+        bad = ~values.isin(allowed)
+        if bad.any():
+            _fail(table, f"row '{ids[bad].iloc[0]}' has {col} '{values[bad].iloc[0]}' (allowed: {', '.join(allowed)})")
+
+
+def _check_pattern(values: pd.Series, ids: pd.Series, col: str, pattern: re.Pattern, hint: str, table: str) -> None:
+    """Every non-empty value of column ``col`` matches ``pattern``; ``hint`` ends the message (what was expected)."""
+    bad = (values != "") & ~values.map(lambda s: bool(pattern.match(s)))
+    if bad.any():
+        _fail(table, f"row '{ids[bad].iloc[0]}' has {col} '{values[bad].iloc[0]}'{hint}")
+
+
+def _check_table(df: pd.DataFrame, columns: tuple[str, ...], required: tuple[str, ...],
+                 vocabularies: dict[str, Sequence[str]], table: str) -> pd.Series:
+    """The checks every shipped table shares, in order: exactly the schema's ``columns``; non-empty, unique,
+    snake_case ids; no empty ``required`` field; each column of ``vocabularies`` inside its vocabulary.
+    Returns the ids."""
+    _check_columns(df, columns, table)
+    ids = _text(df["id"])
+    _check_ids(ids, table)
+    _check_required(df, required, table)
+    _check_vocabulary(df, ids, vocabularies, table)
+    return ids
+
+
 def _numeric(df: pd.DataFrame, col: str, table: str) -> pd.Series:
     """Parse a column to float, failing on any non-empty cell that is not a number."""
     raw = df[col]
@@ -219,48 +248,20 @@ def _numeric(df: pd.DataFrame, col: str, table: str) -> pd.Series:
 
 
 def validate_literature(df: pd.DataFrame) -> None:
-    """Check a literature table against the schema and its invariants.
+    """Check a literature table — the raw (all-text) one read from CSV, or the typed frame :func:`literature`
+    returns — against :data:`LITERATURE_COLUMNS` and its invariants.
 
-    Accepts the raw (all-text) table as read from CSV or the typed frame :func:`literature` returns.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The table, with exactly the columns in :data:`LITERATURE_COLUMNS`.
-
-    Raises
-    ------
-    ValueError
-        With a one-line message naming the first problem found: wrong columns, empty or duplicate or
-        non-snake_case ids, empty required fields, a ``source_kind`` outside {primary, secondary, derived}, a
-        ``quality`` outside :data:`QUALITY_GRADES`, a
-        malformed ``section`` or ``quantity``, a non-numeric or missing ``value``, ``low > value`` or
-        ``value > high``, non-integer years or ``period_start > period_end``, or a fraction outside [0, 1].
+    Raises ``ValueError`` with a one-line message naming the first problem found: one of the checks every table
+    shares (:func:`_check_table`; here a ``source_kind`` outside {primary, secondary, derived} or a ``quality``
+    outside :data:`QUALITY_GRADES`), a malformed ``section`` or ``quantity``, a non-numeric or missing ``value``,
+    ``low > value`` or ``value > high``, non-integer years or ``period_start > period_end``, or a fraction
+    outside [0, 1].
     """
     table = "literature"
-    _check_columns(df, LITERATURE_COLUMNS, table)
-    ids = _text(df["id"])
-    _check_ids(ids, table)
-    _check_required(df, _TEXT_REQUIRED_LIT, table)
-
-    kinds = _text(df["source_kind"])
-    bad = ~kinds.isin(SOURCE_KINDS)
-    if bad.any():
-        _fail(table, f"row '{ids[bad].iloc[0]}' has source_kind '{kinds[bad].iloc[0]}' "
-                     f"(allowed: {', '.join(sorted(SOURCE_KINDS))})")
-    grades = _text(df["quality"])
-    bad = ~grades.isin(QUALITY_GRADES)
-    if bad.any():
-        _fail(table, f"row '{ids[bad].iloc[0]}' has quality '{grades[bad].iloc[0]}' "
-                     f"(allowed: {', '.join(QUALITY_GRADES)})")
-    quantities = _text(df["quantity"])
-    bad = ~quantities.map(lambda s: bool(_SNAKE.match(s)))
-    if bad.any():
-        _fail(table, f"row '{ids[bad].iloc[0]}' has quantity '{quantities[bad].iloc[0]}', not snake_case")
-    sections = _text(df["section"])
-    bad = ~sections.map(lambda s: bool(_SECTION.match(s)))
-    if bad.any():
-        _fail(table, f"row '{ids[bad].iloc[0]}' has section '{sections[bad].iloc[0]}' (expected like A1, B, I3)")
+    ids = _check_table(df, LITERATURE_COLUMNS, _TEXT_REQUIRED_LIT,
+                       {"source_kind": sorted(SOURCE_KINDS), "quality": QUALITY_GRADES}, table)
+    _check_pattern(_text(df["quantity"]), ids, "quantity", _SNAKE, ", not snake_case", table)
+    _check_pattern(_text(df["section"]), ids, "section", _SECTION, " (expected like A1, B, I3)", table)
 
     value, low, high = (_numeric(df, c, table) for c in _NUMERIC)
     if value.isna().any():
@@ -296,9 +297,7 @@ def _dates(df: pd.DataFrame, col: str, ids: pd.Series, table: str, required: boo
         parsed = raw
     else:
         text = _text(raw)
-        bad = (text != "") & ~text.map(lambda s: bool(_ISO_DATE.match(s)))
-        if bad.any():
-            _fail(table, f"row '{ids[bad].iloc[0]}' has {col} '{text[bad].iloc[0]}', not YYYY-MM-DD")
+        _check_pattern(text, ids, col, _ISO_DATE, ", not YYYY-MM-DD", table)
         parsed = pd.to_datetime(text.where(text != ""), format="%Y-%m-%d", errors="coerce")
         bad = (text != "") & parsed.isna()
         if bad.any():
@@ -309,37 +308,20 @@ def _dates(df: pd.DataFrame, col: str, ids: pd.Series, table: str, required: boo
 
 
 def validate_timeline(df: pd.DataFrame) -> None:
-    """Check a timeline table against the schema and its invariants.
+    """Check a timeline table — the raw (all-text) one read from CSV, or the typed frame :func:`timeline`
+    returns — against :data:`TIMELINE_COLUMNS` and its invariants.
 
-    Accepts the raw (all-text) table as read from CSV or the typed frame :func:`timeline` returns.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The table, with exactly the columns in :data:`TIMELINE_COLUMNS`.
-
-    Raises
-    ------
-    ValueError
-        With a one-line message naming the first problem found: wrong columns, empty or duplicate or
-        non-snake_case ids, empty required fields, a ``category``, ``sovereignty_kind`` or
-        ``state_affected`` outside its vocabulary, a ``date`` or ``end_date`` that is not a valid
-        ``YYYY-MM-DD`` date, ``end_date`` before ``date``, a reading outside {against, for, empty}, a
-        ``state_affected`` that contradicts the readings (:data:`CODING_RULE`), or a ``reverses`` that does not
-        name an earlier ruling.
+    Raises ``ValueError`` with a one-line message naming the first problem found: one of the checks every table
+    shares (:func:`_check_table`; here a ``category``, ``sovereignty_kind`` or ``state_affected`` outside its
+    vocabulary), a ``date`` or ``end_date`` that is not a valid ``YYYY-MM-DD`` date, ``end_date`` before
+    ``date``, a reading outside {against, for, empty}, a ``state_affected`` that contradicts the readings
+    (:data:`CODING_RULE`), or a ``reverses`` that does not name an earlier ruling.
     """
     table = "timeline"
-    _check_columns(df, TIMELINE_COLUMNS, table)
-    ids = _text(df["id"])
-    _check_ids(ids, table)
-    _check_required(df, _TEXT_REQUIRED_TL, table)
-    for col, allowed in (("category", CATEGORIES), ("sovereignty_kind", SOVEREIGNTY_KINDS),
-                         ("state_affected", STATES)):
-        values = _text(df[col])
-        bad = ~values.isin(allowed)
-        if bad.any():
-            _fail(table, f"row '{ids[bad].iloc[0]}' has {col} '{values[bad].iloc[0]}' "
-                         f"(allowed: {', '.join(sorted(allowed))})")
+    ids = _check_table(df, TIMELINE_COLUMNS, _TEXT_REQUIRED_TL,
+                       {col: sorted(allowed) for col, allowed in (("category", CATEGORIES),
+                                                                  ("sovereignty_kind", SOVEREIGNTY_KINDS),
+                                                                  ("state_affected", STATES))}, table)
     start = _dates(df, "date", ids, table, required=True)
     end = _dates(df, "end_date", ids, table, required=False)
     bad = end.notna() & (end < start)
@@ -377,14 +359,20 @@ def _check_readings(df: pd.DataFrame, ids: pd.Series, start: pd.Series, table: s
             _fail(table, f"row '{row_id}' reverses '{target}', which is not an earlier ruling in the table")
 
 
+def _read_validated(name: str, validate: Callable[[pd.DataFrame], None]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The shipped table ``literature/<name>`` as read (all text) once ``validate`` passes it, and a copy with every
+    cell stripped (the typed readers below convert their numeric and date columns from that)."""
+    raw = pd.read_csv(io.StringIO(_read_text(name)), dtype=str, keep_default_na=False)
+    validate(raw)
+    df = raw.copy()
+    for col in df.columns:
+        df[col] = _text(df[col])
+    return raw, df
+
+
 @lru_cache(maxsize=1)
 def _literature_table() -> pd.DataFrame:
-    raw = pd.read_csv(io.StringIO(_read_text("literature.csv")), dtype=str, keep_default_na=False)
-    validate_literature(raw)
-    df = raw.copy()
-    for col in LITERATURE_COLUMNS:
-        if col not in _NUMERIC + _YEARS:
-            df[col] = _text(df[col])
+    raw, df = _read_validated("literature.csv", validate_literature)
     for col in _NUMERIC:
         df[col] = _numeric(raw, col, "literature")
     for col in _YEARS:
@@ -394,11 +382,7 @@ def _literature_table() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _timeline_table() -> pd.DataFrame:
-    raw = pd.read_csv(io.StringIO(_read_text("timeline.csv")), dtype=str, keep_default_na=False)
-    validate_timeline(raw)
-    df = raw.copy()
-    for col in TIMELINE_COLUMNS:
-        df[col] = _text(df[col])
+    _, df = _read_validated("timeline.csv", validate_timeline)
     for col in ("date", "end_date"):
         df[col] = pd.to_datetime(df[col].where(df[col] != ""), format="%Y-%m-%d")
     return df.sort_values(["date", "id"], kind="stable").reset_index(drop=True)

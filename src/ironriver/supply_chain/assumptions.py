@@ -26,13 +26,6 @@ __all__ = [
 ]
 
 
-def _named(name: str, value: float, low: float, high: float, unit: str, why: str, used_by: str) -> Assumption:
-    """A named assumption of the simulation: drawn per replicate from a triangular distribution with mode
-    ``value`` over ``low``–``high`` (a scenario's ``[assumptions]`` may pin it inside that range)."""
-    return Assumption(name, value, low, high, unit, "assumption", why, used_by=used_by, distribution="triangular",
-                      kind="sampled")
-
-
 @dataclass(frozen=True)
 class CitedFigure:
     """How the model uses one row of the literature table.
@@ -53,60 +46,52 @@ class CitedFigure:
     draw: bool = False
 
 
-ASSUMPTIONS: tuple[Assumption, ...] = register("supply_chain", (
-    _named(
-        "unlicensed_share_of_no_check", 0.5, 0.2, 0.8, "fraction",
-        "no source splits no-check trafficking sales between unlicensed sellers 'engaged in the business' (gun "
-        "shows, online) and one-off private sellers; a wide prior centred on an even split", "channels"),
-    _named(
-        "weeks_to_crossing", 2.0, 1.0, 6.0, "weeks",
-        "mean time a trafficked gun waits on the US side before a crossing attempt; no published figure "
-        "(time-to-crime in traces measures purchase to recovery, not to crossing)", "transit"),
-    _named(
-        "channel_substitution", 0.5, 0.2, 0.9, "fraction",
-        "share of the volume a lever removes from one channel that traffickers re-route through the channels "
-        "still open in the same state; no study measures it", "levers"),
-    _named(
-        "cartel_demand_price_elasticity", 0.5, 0.1, 1.0, "elasticity",
-        "how much cartel purchases fall when losses to interdiction raise the cost of a delivered gun; guns are "
-        "a small part of cartel spending, so demand is taken as inelastic", "risk response"),
-    _named(
-        "guns_per_straw_buyer_per_month", 3.0, 1.0, 8.0, "guns/month",
-        "mean monthly purchases (Poisson) of a buyer supplying traffickers; sets how much a purchase limit bites "
-        "and how many buyer agents the benchmark's Mesa model creates; no published distribution",
-        "purchase_limit_per_month"),
-    _named(
-        "multiple_sale_detection_gain", 1.0, 0.0, 3.0, "proportional increase",
-        "extra US-side seizure hazard on straw purchases when multiple-sale reports cover every gun in every "
-        "state (the 2011 demand letter covers rifles in AZ, CA, NM, TX only); effect never evaluated",
-        "multiple_sale_reporting"),
-    _named(
-        "straw_supply_enforcement_elasticity", 0.2, 0.0, 0.5, "elasticity",
-        "how much straw-purchase and unlicensed-dealer volume falls as investigation and prosecution intensity "
-        "rises (volume × intensity^−elasticity); BSCA 2022 charging counts exist but no volume response",
-        "straw_enforcement"),
-    _named(
-        "eib_rule_effect", 0.3, 0.05, 0.6, "fraction",
-        "share of unlicensed-dealer volume the 2024 'engaged in the business' rule removes by licensing or "
-        "deterring repeat sellers; in force 20 May 2024, not yet evaluated", "engaged_in_business_rule"),
-    _named(
-        "liability_straw_reduction", 0.15, 0.0, 0.4, "fraction",
-        "share of straw purchases dealers would refuse if PLCAA were repealed and negligent sales carried "
-        "liability; no evaluation exists", "dealer_liability"),
-    _named(
-        "homicide_elasticity_to_gun_inflow", 1.0, 0.5, 3.0, "elasticity",
-        "converts the spillover estimate (% change in Mexican firearm homicides after the 2004 ban expiry) into "
-        "a % change in the trafficked flow: flow × (1 + effect)^(−1/elasticity); 1 = proportional",
-        "assault_weapons_ban"),
-    _named(
-        "awb_share_of_rifles_banned", 0.5, 0.2, 0.8, "fraction",
-        "used only when the spillover estimate is unavailable: share of trafficked rifles a federal ban would "
-        "stop (the rifle share of traced guns is cited); the 1994 ban's definition covered some models only",
-        "assault_weapons_ban"),
-    _named(
-        "illicit_stock_attrition_per_year", 0.05, 0.02, 0.10, "fraction/year",
-        "used only when the iron-river posterior carries no attrition draw: guns leaving Mexico's illicit stock "
-        "a year other than by recovery (loss, breakage, export); no published rate", "Mexican stock"),
+# One row per named assumption of the simulation: (name, mode, low, high, unit, used by, why). Each is drawn per
+# replicate from a triangular distribution with that mode over low–high; a scenario's ``[assumptions]`` may pin
+# it inside that range.
+_NAMED_TABLE: tuple[tuple[str, float, float, float, str, str, str], ...] = (
+    ("unlicensed_share_of_no_check", 0.5, 0.2, 0.8, "fraction", "channels",
+     "no source splits no-check trafficking sales between unlicensed sellers 'engaged in the business' (gun "
+     "shows, online) and one-off private sellers; a wide prior centred on an even split"),
+    ("weeks_to_crossing", 2.0, 1.0, 6.0, "weeks", "transit",
+     "mean time a trafficked gun waits on the US side before a crossing attempt; no published figure "
+     "(time-to-crime in traces measures purchase to recovery, not to crossing)"),
+    ("channel_substitution", 0.5, 0.2, 0.9, "fraction", "levers",
+     "share of the volume a lever removes from one channel that traffickers re-route through the channels "
+     "still open in the same state; no study measures it"),
+    ("cartel_demand_price_elasticity", 0.5, 0.1, 1.0, "elasticity", "risk response",
+     "how much cartel purchases fall when losses to interdiction raise the cost of a delivered gun; guns are "
+     "a small part of cartel spending, so demand is taken as inelastic"),
+    ("guns_per_straw_buyer_per_month", 3.0, 1.0, 8.0, "guns/month", "purchase_limit_per_month",
+     "mean monthly purchases (Poisson) of a buyer supplying traffickers; sets how much a purchase limit bites "
+     "and how many buyer agents the benchmark's Mesa model creates; no published distribution"),
+    ("multiple_sale_detection_gain", 1.0, 0.0, 3.0, "proportional increase", "multiple_sale_reporting",
+     "extra US-side seizure hazard on straw purchases when multiple-sale reports cover every gun in every "
+     "state (the 2011 demand letter covers rifles in AZ, CA, NM, TX only); effect never evaluated"),
+    ("straw_supply_enforcement_elasticity", 0.2, 0.0, 0.5, "elasticity", "straw_enforcement",
+     "how much straw-purchase and unlicensed-dealer volume falls as investigation and prosecution intensity "
+     "rises (volume × intensity^−elasticity); BSCA 2022 charging counts exist but no volume response"),
+    ("eib_rule_effect", 0.3, 0.05, 0.6, "fraction", "engaged_in_business_rule",
+     "share of unlicensed-dealer volume the 2024 'engaged in the business' rule removes by licensing or "
+     "deterring repeat sellers; in force 20 May 2024, not yet evaluated"),
+    ("liability_straw_reduction", 0.15, 0.0, 0.4, "fraction", "dealer_liability",
+     "share of straw purchases dealers would refuse if PLCAA were repealed and negligent sales carried "
+     "liability; no evaluation exists"),
+    ("homicide_elasticity_to_gun_inflow", 1.0, 0.5, 3.0, "elasticity", "assault_weapons_ban",
+     "converts the spillover estimate (% change in Mexican firearm homicides after the 2004 ban expiry) into "
+     "a % change in the trafficked flow: flow × (1 + effect)^(−1/elasticity); 1 = proportional"),
+    ("awb_share_of_rifles_banned", 0.5, 0.2, 0.8, "fraction", "assault_weapons_ban",
+     "used only when the spillover estimate is unavailable: share of trafficked rifles a federal ban would "
+     "stop (the rifle share of traced guns is cited); the 1994 ban's definition covered some models only"),
+    ("illicit_stock_attrition_per_year", 0.05, 0.02, 0.10, "fraction/year", "Mexican stock",
+     "used only when the iron-river posterior carries no attrition draw: guns leaving Mexico's illicit stock "
+     "a year other than by recovery (loss, breakage, export); no published rate"),
+)
+
+ASSUMPTIONS: tuple[Assumption, ...] = register("supply_chain", tuple(
+    Assumption(name, value, low, high, unit, "assumption", why, used_by=used_by, distribution="triangular",
+               kind="sampled")
+    for name, value, low, high, unit, used_by, why in _NAMED_TABLE
 ))
 
 STRUCTURAL_ASSUMPTIONS: tuple[tuple[str, str], ...] = (

@@ -122,11 +122,16 @@ class Event(BaseModel):
     state_affected: str
 
 
-class AssessmentSummary(BaseModel):
+class SeededVerdict(BaseModel):
+    """What every run of the ledger returns first: the years it covers, its seed and its verdict."""
+
     model_config = ConfigDict(extra="allow")
     years: list[int]
     seed: int
     verdict: dict[str, Any]
+
+
+class AssessmentSummary(SeededVerdict):
     comparisons: list[dict[str, Any]]
     ledger: list[dict[str, Any]]
     not_included: list[str]
@@ -168,12 +173,8 @@ class Perspective(BaseModel):
     file: str
 
 
-class WhatIf(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    years: list[int]
-    seed: int
+class WhatIf(SeededVerdict):
     specification: str
-    verdict: dict[str, Any]
     by_year: list[dict[str, Any]]
     ledger: list[dict[str, Any]]
     notes: list[str]

@@ -18,7 +18,7 @@ import pandas as pd
 from ironriver.data import RawDataset
 from ironriver.errors import IronRiverError
 from ironriver.store.names import us_state_codes
-from ironriver.store.tidy import tidies
+from ironriver.store.tidy import tidies, tidy_tables
 
 TRACE_FILE = "atf_trace_source_by_recovery_state_2010_2020_long.csv"
 POPULATION_FILE = "state_populations_2010_2020.csv"
@@ -123,17 +123,18 @@ def state_population_atf(raw: RawDataset) -> pd.DataFrame:
     return _conform(tidy.sort_values(["state", "year"]), "us_state_population_atf")
 
 
-@tidies("atf_trace_us_source_recovery_state_2010_2020", tables={
-    "atf_traces_us": "ATF traced firearms recovered in the US by recovery_state × source_state (USPS; first "
-                     "retail sale) × calendar year 2010–2020 (guns_recovered, firearms); ATF Total row/column "
-                     "dropped; recovery_state 'CANADA' = one stray 2012 row (2 guns).",
-    "us_state_population_atf": "state population (persons, 1 July) 2010–2020 shipped with the trace data; "
-                               "vintage 'V2019' for 2010–2019, 'post-2020-census' for 2020 — per-capita rates "
-                               "across 2019→2020 are not comparable.",
+tidy_atf_trace_us_source_recovery_state_2010_2020 = tidy_tables("atf_trace_us_source_recovery_state_2010_2020", {
+    "atf_traces_us": (
+        traces_us,
+        "ATF traced firearms recovered in the US by recovery_state × source_state (USPS; first "
+        "retail sale) × calendar year 2010–2020 (guns_recovered, firearms); ATF Total row/column "
+        "dropped; recovery_state 'CANADA' = one stray 2012 row (2 guns)."),
+    "us_state_population_atf": (
+        state_population_atf,
+        "state population (persons, 1 July) 2010–2020 shipped with the trace data; "
+        "vintage 'V2019' for 2010–2019, 'post-2020-census' for 2020 — per-capita rates "
+        "across 2019→2020 are not comparable."),
 })
-def tidy_atf_trace_us_source_recovery_state_2010_2020(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the ATF US trace matrices and their population file (see :func:`traces_us`)."""
-    return {"atf_traces_us": traces_us(raw), "us_state_population_atf": state_population_atf(raw)}
 
 
 # ------------------------------------------------------------------------------------ FFL and commerce

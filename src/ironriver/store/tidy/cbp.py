@@ -15,7 +15,7 @@ import pandas as pd
 from ironriver.data import RawDataset
 from ironriver.errors import IronRiverError
 from ironriver.store.names import us_state_codes
-from ironriver.store.tidy import tidies
+from ironriver.store.tidy import tidy_tables
 
 MONTH_ABBREVIATIONS: dict[str, int] = {
     "JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6,
@@ -208,32 +208,34 @@ def swb_encounters(raw: RawDataset) -> pd.DataFrame:
                                       "title_of_authority", "encounter_type"]), "swb_encounters")
 
 
-@tidies("cbp_border_encounters", tables={
-    "usbp_encounters_monthly": "US Border Patrol encounters (events, rounded to 10) by region and month, FY2000–"
-                               "Nov 2024; fiscal_year plus calendar year/month; FY2000 SW level ~4.7 % below "
-                               "the legacy series.",
-    "usbp_encounters_sector": "USBP encounters (events) by sector (name; sector_state USPS) and month, "
-                              "FY2000–Nov 2024.",
-    "usbp_encounters_citizenship": "USBP encounters (events) by citizenship and month, FY2000–Nov 2024; zero cells "
-                                   "absent, rounded to 10.",
-    "usbp_encounters_family_status": "USBP encounters (events) by family status and month; NA where not recorded "
-                                     "(UAC before FY2008, family units before FY2012, when Single Adults = all).",
-    "usbp_encounters_annual": "USBP encounters (events) by region and fiscal year FY2000–FY2025 "
-                              "(FY2025 = Oct–Nov 2024).",
-    "swb_encounters": "all CBP Southwest land border encounters (USBP + OFO, events) by month, component, "
-                      "demographic, citizenship, title of authority, encounter type; FY2022–Aug 2025, "
-                      "Septembers kept.",
+tidy_cbp_border_encounters = tidy_tables("cbp_border_encounters", {
+    "usbp_encounters_monthly": (
+        encounters_monthly,
+        "US Border Patrol encounters (events, rounded to 10) by region and month, FY2000–"
+        "Nov 2024; fiscal_year plus calendar year/month; FY2000 SW level ~4.7 % below "
+        "the legacy series."),
+    "usbp_encounters_sector": (
+        encounters_sector,
+        "USBP encounters (events) by sector (name; sector_state USPS) and month, "
+        "FY2000–Nov 2024."),
+    "usbp_encounters_citizenship": (
+        encounters_citizenship,
+        "USBP encounters (events) by citizenship and month, FY2000–Nov 2024; zero cells "
+        "absent, rounded to 10."),
+    "usbp_encounters_family_status": (
+        encounters_family_status,
+        "USBP encounters (events) by family status and month; NA where not recorded "
+        "(UAC before FY2008, family units before FY2012, when Single Adults = all)."),
+    "usbp_encounters_annual": (
+        encounters_annual,
+        "USBP encounters (events) by region and fiscal year FY2000–FY2025 "
+        "(FY2025 = Oct–Nov 2024)."),
+    "swb_encounters": (
+        swb_encounters,
+        "all CBP Southwest land border encounters (USBP + OFO, events) by month, component, "
+        "demographic, citizenship, title of authority, encounter type; FY2022–Aug 2025, "
+        "Septembers kept."),
 })
-def tidy_cbp_border_encounters(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the OHSS USBP sheets and the CBP Southwest encounters file."""
-    return {
-        "usbp_encounters_monthly": encounters_monthly(raw),
-        "usbp_encounters_sector": encounters_sector(raw),
-        "usbp_encounters_citizenship": encounters_citizenship(raw),
-        "usbp_encounters_family_status": encounters_family_status(raw),
-        "usbp_encounters_annual": encounters_annual(raw),
-        "swb_encounters": swb_encounters(raw),
-    }
 
 
 # -------------------------------------------------------------------------------------------- seizures
@@ -292,14 +294,13 @@ def drug_seizures(raw: RawDataset) -> pd.DataFrame:
                     "cbp_drug_seizures")
 
 
-@tidies("cbp_drug_seizures_fy2019_fy2023", tables={
-    "cbp_drug_seizures": "CBP drug seizures (events; pounds) by fiscal/calendar month, component, region, land "
-                         "filter, area and drug, FY2019–FY2023; outlier True for Seattle FY2023-Feb cocaine "
-                         "(26,630 lbs in 1 event).",
+tidy_cbp_drug_seizures_fy2019_fy2023 = tidy_tables("cbp_drug_seizures_fy2019_fy2023", {
+    "cbp_drug_seizures": (
+        drug_seizures,
+        "CBP drug seizures (events; pounds) by fiscal/calendar month, component, region, land "
+        "filter, area and drug, FY2019–FY2023; outlier True for Seattle FY2023-Feb cocaine "
+        "(26,630 lbs in 1 event)."),
 })
-def tidy_cbp_drug_seizures_fy2019_fy2023(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the two CBP seizure files into one series without double counting (see :func:`drug_seizures`)."""
-    return {"cbp_drug_seizures": drug_seizures(raw)}
 
 
 def recent_drug_seizures(raw: RawDataset) -> pd.DataFrame:
@@ -327,16 +328,17 @@ def amo_drug_seizures(raw: RawDataset) -> pd.DataFrame:
     return _conform(tidy.sort_values(["year", "month", "region", "branch", "drug"]), "amo_drug_seizures")
 
 
-@tidies("cbp_drug_seizures_fy2023_fy2026", tables={
-    "cbp_drug_seizures_2023_2026": "CBP OFO and USBP drug seizures (events; pounds) by month, component, region, "
-                                   "land filter, area and drug, FY2023–Apr 2026; partial_year True for FY2026; "
-                                   "outlier True for Seattle FY2023-Feb cocaine; AMO not included.",
-    "amo_drug_seizures": "CBP Air and Marine Operations drug seizures (events; pounds) by month, region, branch "
-                         "and drug, FY2019–Dec 2025; a separate component, never added to OFO/USBP totals.",
+tidy_cbp_drug_seizures_fy2023_fy2026 = tidy_tables("cbp_drug_seizures_fy2023_fy2026", {
+    "cbp_drug_seizures_2023_2026": (
+        recent_drug_seizures,
+        "CBP OFO and USBP drug seizures (events; pounds) by month, component, region, "
+        "land filter, area and drug, FY2023–Apr 2026; partial_year True for FY2026; "
+        "outlier True for Seattle FY2023-Feb cocaine; AMO not included."),
+    "amo_drug_seizures": (
+        amo_drug_seizures,
+        "CBP Air and Marine Operations drug seizures (events; pounds) by month, region, branch "
+        "and drug, FY2019–Dec 2025; a separate component, never added to OFO/USBP totals."),
 })
-def tidy_cbp_drug_seizures_fy2023_fy2026(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the FY2023–FY2026 nationwide release and the AMO files (see each function)."""
-    return {"cbp_drug_seizures_2023_2026": recent_drug_seizures(raw), "amo_drug_seizures": amo_drug_seizures(raw)}
 
 
 def drug_seizure_series(fy2019_fy2023: pd.DataFrame, fy2023_fy2026: pd.DataFrame) -> pd.DataFrame:

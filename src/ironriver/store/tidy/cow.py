@@ -21,7 +21,7 @@ import pandas as pd
 
 from ironriver.data import RawDataset
 from ironriver.errors import IronRiverError
-from ironriver.store.tidy import tidies
+from ironriver.store.tidy import tidy_tables
 
 MISSING_CODES: tuple[int, ...] = (-9, -8)
 """COW/GML codes for unknown (−9) and not applicable (−8); both become NA."""
@@ -140,16 +140,20 @@ def usa_mex_mids(raw: RawDataset) -> pd.DataFrame:
     return _conform(tidy.sort_values(["source", "year", "dispnum", "ccode1"]), "usa_mex_mids")
 
 
-@tidies("cow_peacesciencer", tables={
-    "cow_nmc": "COW National Material Capabilities v7 by ccode × year 1816–2022: milex (thousands; £ to 1913, US$ "
-               "from 1914), milper (thousands), irst (thousand t), pec (thousand coal-t eq.), tpop/upop "
-               "(thousands), cinc (share 0–1); series_break True from 2017 (not comparable with ≤2016).",
-    "cow_states": "COW state-system membership 2016: ccode, stateabb, statenme, styear, endyear (one row per spell).",
-    "cow_mid_disputes": "COW MID v5.0 disputes (all states), one row per dispute; −9 codes as NA.",
-    "usa_mex_mids": "USA–Mexico militarized disputes as directed dyad-years, source 'cow' (MID5, 1836–1920, 23 "
-                    "disputes) or 'gml' (Gibler–Miller–Little 2.2.1, 1835–1920); −9 codes as NA.",
+tidy_cow_peacesciencer = tidy_tables("cow_peacesciencer", {
+    "cow_nmc": (
+        cow_nmc,
+        "COW National Material Capabilities v7 by ccode × year 1816–2022: milex (thousands; £ to 1913, US$ "
+        "from 1914), milper (thousands), irst (thousand t), pec (thousand coal-t eq.), tpop/upop "
+        "(thousands), cinc (share 0–1); series_break True from 2017 (not comparable with ≤2016)."),
+    "cow_states": (
+        cow_states,
+        "COW state-system membership 2016: ccode, stateabb, statenme, styear, endyear (one row per spell)."),
+    "cow_mid_disputes": (
+        cow_mid_disputes,
+        "COW MID v5.0 disputes (all states), one row per dispute; −9 codes as NA."),
+    "usa_mex_mids": (
+        usa_mex_mids,
+        "USA–Mexico militarized disputes as directed dyad-years, source 'cow' (MID5, 1836–1920, 23 "
+        "disputes) or 'gml' (Gibler–Miller–Little 2.2.1, 1835–1920); −9 codes as NA."),
 })
-def tidy_cow_peacesciencer(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the COW capability, state, dispute and USA–Mexico dyad files."""
-    return {"cow_nmc": cow_nmc(raw), "cow_states": cow_states(raw), "cow_mid_disputes": cow_mid_disputes(raw),
-            "usa_mex_mids": usa_mex_mids(raw)}

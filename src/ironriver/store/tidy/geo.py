@@ -20,7 +20,7 @@ import pandas as pd
 from ironriver.data import RawDataset
 from ironriver.errors import IronRiverError
 from ironriver.store.names import MX_STATES, US_STATE_NAMES, mx_state_code, us_state_code
-from ironriver.store.tidy import tidies
+from ironriver.store.tidy import tidy_tables
 
 US_FILE = "us_states_from_us_atlas.geojson"
 MX_FILE = "mx_states_from_estatal.geojson"
@@ -93,10 +93,9 @@ def geo_states(raw: RawDataset) -> pd.DataFrame:
     return _conform(tidy.sort_values(["country", "state_code"]), "geo_states")
 
 
-@tidies("geo_boundaries", tables={
-    "geo_states": "state boundaries (country 'USA'/'MEX'; state_code USPS or INEGI; geometry = GeoJSON string, "
-                  "lon/lat, simplified for maps; rings with <4 positions removed).",
+tidy_geo_boundaries = tidy_tables("geo_boundaries", {
+    "geo_states": (
+        geo_states,
+        "state boundaries (country 'USA'/'MEX'; state_code USPS or INEGI; geometry = GeoJSON string, "
+        "lon/lat, simplified for maps; rings with <4 positions removed)."),
 })
-def tidy_geo_boundaries(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the US and Mexican state boundary layers (see :func:`geo_states`)."""
-    return {"geo_states": geo_states(raw)}

@@ -16,7 +16,7 @@ import pandas as pd
 from ironriver.data import RawDataset
 from ironriver.errors import IronRiverError
 from ironriver.store.names import mx_state_codes
-from ironriver.store.tidy import tidies
+from ironriver.store.tidy import tidy_tables
 
 SPANISH_MONTHS: dict[str, int] = {
     "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
@@ -73,6 +73,12 @@ def incomplete_registration(year: pd.Series, month: pd.Series) -> pd.Series:
     return flagged
 
 
+def state_month_table(raw: RawDataset) -> pd.DataFrame:
+    """``mx_firearm_homicides_monthly``: the state-month rows of :func:`state_month` (its Total rows only check
+    them)."""
+    return state_month(raw)[0]
+
+
 def state_month(raw: RawDataset) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Parse ``hom_state_month.csv`` into (state-month rows, the file's "<State> Total" rows).
 
@@ -125,23 +131,22 @@ def national_population_1998_2008(raw: RawDataset) -> pd.DataFrame:
     return _conform(tidy.sort_values("year"), "mx_population_national_1998_2008")
 
 
-@tidies("mx_firearm_homicides_monthly_1998_2008", tables={
-    "mx_firearm_homicides_monthly": "Valle-Jones tabulation of death certificates: firearm (ICD-10 X93–X95) and "
-                                    "all homicides (deaths) by state and month 1998–2008; month NA = month not "
-                                    "recorded (part of annual totals); registration_complete False for Dec "
-                                    "2008. Take shares only within this table, never against INEGI totals.",
-    "mx_firearm_homicides_border_monthly": "same tabulation for municipalities near the US border (deaths), by "
-                                           "month 1998–2008; Dec 2008 incomplete.",
-    "mx_population_national_1998_2008": "old CONAPO (2006-base) national mid-year population (persons), "
-                                        "1998–2008; reference only, use mx_population for rates.",
+tidy_mx_firearm_homicides_monthly_1998_2008 = tidy_tables("mx_firearm_homicides_monthly_1998_2008", {
+    "mx_firearm_homicides_monthly": (
+        state_month_table,
+        "Valle-Jones tabulation of death certificates: firearm (ICD-10 X93–X95) and "
+        "all homicides (deaths) by state and month 1998–2008; month NA = month not "
+        "recorded (part of annual totals); registration_complete False for Dec "
+        "2008. Take shares only within this table, never against INEGI totals."),
+    "mx_firearm_homicides_border_monthly": (
+        border_month,
+        "same tabulation for municipalities near the US border (deaths), by "
+        "month 1998–2008; Dec 2008 incomplete."),
+    "mx_population_national_1998_2008": (
+        national_population_1998_2008,
+        "old CONAPO (2006-base) national mid-year population (persons), "
+        "1998–2008; reference only, use mx_population for rates."),
 })
-def tidy_mx_firearm_homicides_monthly_1998_2008(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the monthly 1998–2008 pivot exports (state, border) and the national population row."""
-    return {
-        "mx_firearm_homicides_monthly": state_month(raw)[0],
-        "mx_firearm_homicides_border_monthly": border_month(raw),
-        "mx_population_national_1998_2008": national_population_1998_2008(raw),
-    }
 
 
 def state_year(raw: RawDataset) -> pd.DataFrame:
@@ -175,14 +180,14 @@ def national_year(raw: RawDataset) -> pd.DataFrame:
     return _conform(tidy.sort_values("year"), "mx_firearm_homicides_national_year")
 
 
-@tidies("mx_firearm_homicides_state_year_1998_2008", tables={
-    "mx_firearm_homicides_state_year": "Valle-Jones: firearm homicides (deaths, ICD-10 X93–X95) by state and year "
-                                       "of registration, 1998–2008; equals the monthly table's state-year sums.",
-    "mx_firearm_homicides_national_year": "national firearm homicides (deaths, incl. state unknown) 1998–2008, old "
-                                          "CONAPO population (persons), and press counts of 'executions' "
-                                          "(Renglones 2001–05, Reforma 2006–09, Milenio 2007–09), 1998–2009.",
+tidy_mx_firearm_homicides_state_year_1998_2008 = tidy_tables("mx_firearm_homicides_state_year_1998_2008", {
+    "mx_firearm_homicides_state_year": (
+        state_year,
+        "Valle-Jones: firearm homicides (deaths, ICD-10 X93–X95) by state and year "
+        "of registration, 1998–2008; equals the monthly table's state-year sums."),
+    "mx_firearm_homicides_national_year": (
+        national_year,
+        "national firearm homicides (deaths, incl. state unknown) 1998–2008, old "
+        "CONAPO population (persons), and press counts of 'executions' "
+        "(Renglones 2001–05, Reforma 2006–09, Milenio 2007–09), 1998–2009."),
 })
-def tidy_mx_firearm_homicides_state_year_1998_2008(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the state-year firearm homicide counts and the national firearm/"executions" table."""
-    return {"mx_firearm_homicides_state_year": state_year(raw),
-            "mx_firearm_homicides_national_year": national_year(raw)}

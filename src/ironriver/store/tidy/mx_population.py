@@ -15,7 +15,7 @@ import pandas as pd
 from ironriver.data import RawDataset
 from ironriver.errors import IronRiverError
 from ironriver.store.names import mx_state_codes, mx_states_frame
-from ironriver.store.tidy import tidies
+from ironriver.store.tidy import tidy_tables
 
 NATIONAL_CODE = "00"
 """``state_code`` of national rows in the population tables (CONAPO's own code for "Nacional")."""
@@ -97,23 +97,29 @@ def population_conapo_2006(raw: RawDataset) -> pd.DataFrame:
     return _conform(tidy.sort_values(["state_code", "year"]), "mx_population_conapo_2006")
 
 
-@tidies("mx_population_conapo", tables={
-    "mx_population": "CONAPO 2023 projections (pry23), both sexes: persons at 1 July (population_mid_year) and "
-                     "1 January (population_start_year) by state and year; state_code '00' = national "
-                     "(1950–2070), states 1970–2070. The one vintage for all Mexican rates.",
-    "mx_population_monthly": "pry23 mid-year totals spline-interpolated to the 1st of each month (persons), "
-                             "32 states, 1990–2050; interpolations, not CONAPO estimates.",
-    "mx_population_conapo_2006": "old CONAPO 2006-base mid-year population (persons) by state 1990–2008, "
-                                 "'00' = national; a different vintage from pry23 (~4 % lower in 2008): "
-                                 "never mix with mx_population.",
-    "mx_states": "the 32 Mexican states: INEGI state_code '01'..'32', canonical state_name, border (borders "
-                 "the US).",
+def mx_states(raw: RawDataset) -> pd.DataFrame:  # noqa: ARG001 - every table builder takes the raw files
+    """``mx_states``: the 32 states from the package's name table (INEGI codes, canonical names, border flag);
+    reads no file."""
+    return _conform(mx_states_frame(), "mx_states")
+
+
+tidy_mx_population_conapo = tidy_tables("mx_population_conapo", {
+    "mx_population": (
+        population_pry23,
+        "CONAPO 2023 projections (pry23), both sexes: persons at 1 July (population_mid_year) and "
+        "1 January (population_start_year) by state and year; state_code '00' = national "
+        "(1950–2070), states 1970–2070. The one vintage for all Mexican rates."),
+    "mx_population_monthly": (
+        population_monthly,
+        "pry23 mid-year totals spline-interpolated to the 1st of each month (persons), "
+        "32 states, 1990–2050; interpolations, not CONAPO estimates."),
+    "mx_population_conapo_2006": (
+        population_conapo_2006,
+        "old CONAPO 2006-base mid-year population (persons) by state 1990–2008, "
+        "'00' = national; a different vintage from pry23 (~4 % lower in 2008): "
+        "never mix with mx_population."),
+    "mx_states": (
+        mx_states,
+        "the 32 Mexican states: INEGI state_code '01'..'32', canonical state_name, border (borders "
+        "the US)."),
 })
-def tidy_mx_population_conapo(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the CONAPO population files: pry23 annual and monthly, the old 2006-base series, the state list."""
-    return {
-        "mx_population": population_pry23(raw),
-        "mx_population_monthly": population_monthly(raw),
-        "mx_population_conapo_2006": population_conapo_2006(raw),
-        "mx_states": _conform(mx_states_frame(), "mx_states"),
-    }

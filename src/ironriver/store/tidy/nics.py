@@ -15,7 +15,7 @@ import pandas as pd
 from ironriver.data import RawDataset
 from ironriver.errors import IronRiverError
 from ironriver.store.names import us_state_codes
-from ironriver.store.tidy import tidies
+from ironriver.store.tidy import tidy_tables
 
 FILE = "nics-firearm-background-checks.csv"
 
@@ -90,11 +90,10 @@ def nics_checks(raw: RawDataset) -> pd.DataFrame:
     return _conform(tidy.sort_values(["state", "year", "month"]), "nics_checks")
 
 
-@tidies("nics_firearm_background_checks", tables={
-    "nics_checks": "FBI NICS firearm background checks (checks, not guns) by state (USPS incl. DC/GU/MP/PR/VI) "
-                   "and month 1998-11..2023-09: 24 categories (NA = not reported), totals (= their sum), "
-                   "sales_proxy (guns ≈ 1.1×(handgun+long_gun) + 2×multiple, NYT/Brauer, permits excluded).",
+tidy_nics_firearm_background_checks = tidy_tables("nics_firearm_background_checks", {
+    "nics_checks": (
+        nics_checks,
+        "FBI NICS firearm background checks (checks, not guns) by state (USPS incl. DC/GU/MP/PR/VI) "
+        "and month 1998-11..2023-09: 24 categories (NA = not reported), totals (= their sum), "
+        "sales_proxy (guns ≈ 1.1×(handgun+long_gun) + 2×multiple, NYT/Brauer, permits excluded)."),
 })
-def tidy_nics_firearm_background_checks(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the NICS state × month file (see :func:`nics_checks`)."""
-    return {"nics_checks": nics_checks(raw)}

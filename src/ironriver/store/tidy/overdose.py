@@ -17,7 +17,7 @@ import pandas as pd
 from ironriver.data import RawDataset
 from ironriver.errors import IronRiverError
 from ironriver.store.names import us_state_codes
-from ironriver.store.tidy import conform, tidies
+from ironriver.store.tidy import conform, tidy_tables
 
 VSRR = "cdc_api_provisional_overdose_counts.csv"
 NCHS_STATE = "NCHS_-_Drug_Poisoning_Mortality_by_State__United_States.csv"
@@ -219,28 +219,29 @@ def overdose_death_rates_national(raw: RawDataset) -> pd.DataFrame:
                    SCHEMAS["overdose_death_rates_national"])
 
 
-@tidies("us_overdose_deaths_cdc", tables={
-    "synthetic_opioid_deaths_12m": "VSRR synthetic-opioid (T40.4) deaths in the 12 months ending each month by "
-                                   "jurisdiction (USPS; YC New York City; NY excludes NYC; US nation), "
-                                   "2015-01–2026-01; "
-                                   "rolling sums, NA where withheld or suppressed; provisional from 2024.",
-    "synthetic_opioid_deaths_annual": "synthetic-opioid (T40.4) deaths by jurisdiction and calendar year (December "
-                                      "12-month value), 2015–2025; US = NCHS national row (never a sum); "
-                                      "rate per 100k where population exists (2015–2016).",
-    "synthetic_opioid_deaths_wonder_monthly": "CDC WONDER deaths with T40.4 by state and month, 1999–Mar 2025; "
-                                              "suppressed cells absent (sums are lower bounds; undercounts before "
-                                              "2014); provisional from 2024.",
-    "overdose_deaths_state_annual": "all drug-poisoning deaths, population and rates (crude, age-adjusted, 95% "
-                                    "limits) by state and year, 1999–2016; states sum to US.",
-    "overdose_death_rates_national": "national overdose death rates per 100k by drug, group, age and year, "
-                                     "1999–2018 (Health, United States); NA where unreliable.",
+tidy_us_overdose_deaths_cdc = tidy_tables("us_overdose_deaths_cdc", {
+    "synthetic_opioid_deaths_12m": (
+        synthetic_opioid_deaths_12m,
+        "VSRR synthetic-opioid (T40.4) deaths in the 12 months ending each month by "
+        "jurisdiction (USPS; YC New York City; NY excludes NYC; US nation), "
+        "2015-01–2026-01; "
+        "rolling sums, NA where withheld or suppressed; provisional from 2024."),
+    "synthetic_opioid_deaths_annual": (
+        synthetic_opioid_deaths_annual,
+        "synthetic-opioid (T40.4) deaths by jurisdiction and calendar year (December "
+        "12-month value), 2015–2025; US = NCHS national row (never a sum); "
+        "rate per 100k where population exists (2015–2016)."),
+    "synthetic_opioid_deaths_wonder_monthly": (
+        synthetic_opioid_deaths_wonder_monthly,
+        "CDC WONDER deaths with T40.4 by state and month, 1999–Mar 2025; "
+        "suppressed cells absent (sums are lower bounds; undercounts before "
+        "2014); provisional from 2024."),
+    "overdose_deaths_state_annual": (
+        overdose_deaths_state_annual,
+        "all drug-poisoning deaths, population and rates (crude, age-adjusted, 95% "
+        "limits) by state and year, 1999–2016; states sum to US."),
+    "overdose_death_rates_national": (
+        overdose_death_rates_national,
+        "national overdose death rates per 100k by drug, group, age and year, "
+        "1999–2018 (Health, United States); NA where unreliable."),
 })
-def tidy_us_overdose_deaths_cdc(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the VSRR, WONDER, NCHS state and Health, United States files (see each function)."""
-    return {
-        "synthetic_opioid_deaths_12m": synthetic_opioid_deaths_12m(raw),
-        "synthetic_opioid_deaths_annual": synthetic_opioid_deaths_annual(raw),
-        "synthetic_opioid_deaths_wonder_monthly": synthetic_opioid_deaths_wonder_monthly(raw),
-        "overdose_deaths_state_annual": overdose_deaths_state_annual(raw),
-        "overdose_death_rates_national": overdose_death_rates_national(raw),
-    }

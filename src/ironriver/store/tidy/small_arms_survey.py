@@ -14,7 +14,7 @@ import pandas as pd
 
 from ironriver.data import RawDataset
 from ironriver.errors import IronRiverError
-from ironriver.store.tidy import tidies
+from ironriver.store.tidy import tidy_tables
 
 FILE_2017 = "gun_ownership_2017.csv"
 FILE_2007 = "sas2007_annexe4_civilian_firearms_by_country.csv"
@@ -133,21 +133,19 @@ def civilian_firearms_2007(raw: RawDataset) -> pd.DataFrame:
     return _conform(tidy.sort_values("rank"), "civilian_firearms_2007")
 
 
-@tidies("small_arms_survey_2017_civilian_firearms", tables={
-    "civilian_firearms_2017": "Small Arms Survey civilian-held firearms 2017 by country: firearms (guns), population, "
-                              "firearms_per_100 (NA for Taiwan '<0.1'); part_of marks sub-national rows (UK parts, "
-                              "Somaliland, Puntland); rate_inconsistent for UK and Saudi Arabia.",
+tidy_small_arms_survey_2017_civilian_firearms = tidy_tables("small_arms_survey_2017_civilian_firearms", {
+    "civilian_firearms_2017": (
+        civilian_firearms_2017,
+        "Small Arms Survey civilian-held firearms 2017 by country: firearms (guns), population, "
+        "firearms_per_100 (NA for Taiwan '<0.1'); part_of marks sub-national rows (UK parts, "
+        "Somaliland, Puntland); rate_inconsistent for UK and Saudi Arabia."),
 })
-def tidy_small_arms_survey_2017_civilian_firearms(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the 2017 Small Arms Survey table (see :func:`civilian_firearms_2017`)."""
-    return {"civilian_firearms_2017": civilian_firearms_2017(raw)}
 
 
-@tidies("small_arms_survey_2007_civilian_firearms", tables={
-    "civilian_firearms_2007": "Small Arms Survey 2007 civilian firearms by country: firearms_per_100 (use this), "
-                              "totals avg/low/high and registered (guns), population_2005; population_misaligned "
-                              "marks ~25 rows whose population/total slipped in PDF extraction.",
+tidy_small_arms_survey_2007_civilian_firearms = tidy_tables("small_arms_survey_2007_civilian_firearms", {
+    "civilian_firearms_2007": (
+        civilian_firearms_2007,
+        "Small Arms Survey 2007 civilian firearms by country: firearms_per_100 (use this), "
+        "totals avg/low/high and registered (guns), population_2005; population_misaligned "
+        "marks ~25 rows whose population/total slipped in PDF extraction."),
 })
-def tidy_small_arms_survey_2007_civilian_firearms(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the 2007 Small Arms Survey annexe (see :func:`civilian_firearms_2007`)."""
-    return {"civilian_firearms_2007": civilian_firearms_2007(raw)}

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ironriver.data import RawDataset
 from ironriver.errors import IronRiverError
-from ironriver.store.tidy import conform, tidies
+from ironriver.store.tidy import conform, tidy_tables
 
 FILE = "stg_texas_border_report.csv"
 MONTHS_IN_YEAR = 12
@@ -71,11 +71,10 @@ def balanced_panel(crime: pd.DataFrame, first_year: int, last_year: int) -> pd.D
     return window[window["agency"].isin(agencies)].reset_index(drop=True)
 
 
-@tidies("tx_border_crime_dps_2017_2023", tables={
-    "tx_border_crime": "NIBRS offenses known to police by agency (85, in 14 Texas border counties), year 2017–2023 "
-                       "and offense; full_year = 12 months reported (2 agencies in 2017, 52 in 2023): compare "
-                       "years only on a balanced panel (tx_border_crime.balanced_panel).",
+tidy_tx_border_crime_dps_2017_2023 = tidy_tables("tx_border_crime_dps_2017_2023", {
+    "tx_border_crime": (
+        border_crime,
+        "NIBRS offenses known to police by agency (85, in 14 Texas border counties), year 2017–2023 "
+        "and offense; full_year = 12 months reported (2 agencies in 2017, 52 in 2023): compare "
+        "years only on a balanced panel (tx_border_crime.balanced_panel)."),
 })
-def tidy_tx_border_crime_dps_2017_2023(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the Border Report agency table (see :func:`border_crime`)."""
-    return {"tx_border_crime": border_crime(raw)}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ironriver.data import RawDataset
-from ironriver.store.tidy import tidies
+from ironriver.store.tidy import tidy_tables
 
 MONTHLY_FILE = "monthly_crossings_2008_2025.csv"
 COORDINATES_FILE = "TX-MX-Border-Crossings-Coordinates.csv"
@@ -122,12 +122,13 @@ def coordinates(raw: RawDataset) -> pd.DataFrame:
     return _conform(frame.sort_values("Order"), "tx_crossings_coordinates")
 
 
-@tidies("tx_mx_northbound_border_crossings", tables={
-    "tx_crossings": "northbound crossings into Texas (vehicles/people/railcars) by month, field office, port, "
-                    "bridge and mode 2008–2025; flag: copied_month/implausible_value (set to NA: El Paso "
-                    "2025-06, Paso del Norte pedestrians 2025-05/06), copied_row (value kept).",
-    "tx_crossings_coordinates": "location (lat/lon, WGS84) and address of each Texas–Mexico crossing (34).",
+tidy_tx_mx_northbound_border_crossings = tidy_tables("tx_mx_northbound_border_crossings", {
+    "tx_crossings": (
+        crossings,
+        "northbound crossings into Texas (vehicles/people/railcars) by month, field office, port, "
+        "bridge and mode 2008–2025; flag: copied_month/implausible_value (set to NA: El Paso "
+        "2025-06, Paso del Norte pedestrians 2025-05/06), copied_row (value kept)."),
+    "tx_crossings_coordinates": (
+        coordinates,
+        "location (lat/lon, WGS84) and address of each Texas–Mexico crossing (34)."),
 })
-def tidy_tx_mx_northbound_border_crossings(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the monthly crossing counts and the crossing locations (see :func:`crossings`)."""
-    return {"tx_crossings": crossings(raw), "tx_crossings_coordinates": coordinates(raw)}

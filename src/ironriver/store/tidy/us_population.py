@@ -13,7 +13,7 @@ import pandas as pd
 
 from ironriver.data import RawDataset
 from ironriver.store.names import us_state_codes
-from ironriver.store.tidy import tidies
+from ironriver.store.tidy import tidy_tables
 
 FILE = "nst-est2016-alldata.csv"
 STATE_LEVEL = 40
@@ -49,10 +49,9 @@ def us_population(raw: RawDataset) -> pd.DataFrame:
     return _conform(tidy.sort_values(["state", "year"]), "us_population")
 
 
-@tidies("us_population", tables={
-    "us_population": "US resident population on 1 July (persons) by state (USPS: 50 states, DC, PR), 2010–2016, "
-                     "Census Vintage 2016 (vintage 'V2016'); do not mix with us_state_population_atf (V2019).",
+tidy_us_population = tidy_tables("us_population", {
+    "us_population": (
+        us_population,
+        "US resident population on 1 July (persons) by state (USPS: 50 states, DC, PR), 2010–2016, "
+        "Census Vintage 2016 (vintage 'V2016'); do not mix with us_state_population_atf (V2019)."),
 })
-def tidy_us_population(raw: RawDataset) -> dict[str, pd.DataFrame]:
-    """Tidy the Census NST-EST2016 file (see :func:`us_population`)."""
-    return {"us_population": us_population(raw)}
