@@ -57,8 +57,9 @@ def test_a_planted_flag_in_the_latest_year_moves_the_headline_earlier(flag: str,
     assert result.headline_year == 2021 and result.why.met
     (year, why), = result.why.later_years
     who = "Mexico's" if state == "MEX" else "the USA's"
+    words = {"forecast": "forecast", "partial": "part of the year", "carried": "carried forward"}[flag]
     assert year == 2022 and why == (f"{who} domestic sovereignty has no indicator observed in 2022 "
-                                    f"({state.lower()}_domestic {dict(forecast='forecast', partial='part of the year', carried='carried forward')[flag]})",)
+                                    f"({state.lower()}_domestic {words})",)
     assert result.sentence().startswith("In 2021,") and "Why 2021: 2021 is the latest year" in result.summary()
 
 

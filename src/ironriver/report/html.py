@@ -167,7 +167,8 @@ def _ledger_table(model: dict[str, Any]) -> str:
             rows.append(f"<tr><td>{state}</td><td>{_e(KIND_LABELS[kind])}</td><td>{_num(cell['median'], cell['lineage'])}"
                         f"{_mark(cell)}</td><td>{_num(cell['low90'], cell['lineage'])} – "
                         f"{_num(cell['high90'], cell['lineage'])}</td>"
-                        f"<td>{_e(cell.get('status', ''))}</td><td><code>{_e(cell['indicators'] or 'none')}</code></td></tr>")
+                        f"<td>{_e(cell.get('status', ''))}</td>"
+                        f"<td><code>{_e(cell['indicators'] or 'none')}</code></td></tr>")
     return (f"<h3>The ledger in {year} (the headline year)</h3><table><thead><tr><th>state</th><th>kind</th>"
             f"<th>median threat</th><th>90% interval</th><th>values not observed in {year}</th><th>indicators</th>"
             f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
