@@ -274,7 +274,8 @@ def verdict_robustness(inputs: ClaimInputs) -> Outcome:
     )
     if v.year_reason:
         evidence += ({"what": f"why {v.year} is the headline year", "value": v.year_reason,
-                      "lineage": "rule ironriver.sovereignty.headline.RULE applied to the indicators' statuses"},)
+                      "lineage": "derived: the headline rule (ironriver.sovereignty.headline.RULE) "
+                                 "applied to every indicator's status in every year"},)
     flips = [name for name, p in v.perspectives.items() if np.isfinite(p) and p <= 0.5]
     why = (f"in {v.year} P = {v.p_mex_more:.2f} under the {v.specification} specification; Mexico is the more "
            f"threatened under {_pct(v.share_specifications_mex)} of sampled specifications")
