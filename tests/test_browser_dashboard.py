@@ -84,6 +84,9 @@ def test_drill_down_from_a_ledger_cell_to_a_raw_row(page: tuple, base: str) -> N
     assert "mx_homicides" in store.inner_text()
     raw = store.locator("tbody tr").first.inner_text()
     assert "valle_ssa" in raw and "2005" in raw
+    # and from the tidy row to the raw file's line: file in the data package, line number, the file's values
+    line = store.get_by_test_id("raw-line").first.inner_text()
+    assert line.startswith("raw/mx_firearm_homicides_monthly_1998_2008/hom_state_month.csv:") and "Murders = " in line
     # the state is in the URL: reopening it shows the same drill-down
     tab.goto(tab.url)
     tab.wait_for_selector("#drill-sources .source[data-type=store]", timeout=60_000)

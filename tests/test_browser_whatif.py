@@ -5,6 +5,8 @@ the answer arriving, the state goes into the URL, and the downloaded specificati
 from __future__ import annotations
 
 import json
+import os
+import statistics
 import subprocess
 import sys
 import time
@@ -17,6 +19,30 @@ from conftest import CHROMIUM_ARGS as ARGS
 from test_web_server import running_server
 
 pytestmark = BROWSER
+
+WEIGHTS = ("60", "90", "10", "45", "75", "30", "5")
+"""Successive values of the interdependence weight (each a new what-if)."""
+CHANGE_TIMED = """async (weight) => {
+    // performance.now() from the change to (1) the verdict's new text painted, (2) the heatmap restyled and painted
+    const verdict = document.querySelector('[data-testid="verdict"]'), ledger = document.getElementById("ledger");
+    const input = document.querySelector('[data-testid="weight-interdependence"]');
+    const painted = () => new Promise(resolve => requestAnimationFrame(() => resolve()));
+    const started = performance.now();
+    const changed = new Promise(resolve => {
+        // any rewrite of the text counts (a what-if may give the same sentence): showWhatIf always rewrites it
+        const watch = new MutationObserver(() => { watch.disconnect(); resolve(); });
+        watch.observe(verdict, {childList: true, characterData: true, subtree: true});
+    });
+    const redrawn = new Promise(resolve => ledger.once("plotly_restyle", () => resolve()));
+    input.value = weight;
+    input.dispatchEvent(new Event("input"));
+    await changed;
+    await painted();
+    const verdictMs = performance.now() - started;
+    await redrawn;
+    await painted();
+    return [verdictMs, performance.now() - started];
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +57,7 @@ def base() -> Iterator[str]:
 
 
 def test_moving_a_weight_gives_the_verdict_assess_gives_for_the_downloaded_spec(base: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     outside: list[str] = []
@@ -45,18 +71,11 @@ def test_moving_a_weight_gives_the_verdict_assess_gives_for_the_downloaded_spec(
             tab.goto(base + "/")
             tab.wait_for_selector("body[data-ready=true]", timeout=120_000)
             assert tab.get_by_test_id("spec-select").locator("option").count() >= 4
-            verdict = tab.get_by_test_id("verdict")
-            timings = []
-            for weight in ("60", "90"):  # each move: request, re-aggregation on the server, redraw
-                before = verdict.inner_text()
-                started = time.monotonic()
-                tab.get_by_test_id("weight-interdependence").fill(weight)
-                expect(verdict).not_to_have_text(before, timeout=10_000)
-                timings.append(time.monotonic() - started)
+            timings = [tab.evaluate(CHANGE_TIMED, weight) for weight in WEIGHTS]
             text = tab.get_by_test_id("verdict").inner_text()
             shown = tab.get_by_test_id("verdict").get_attribute("data-p")
             assert "What-if" in text and shown in text
-            assert "w_interdependence=90" in tab.url
+            assert f"w_interdependence={WEIGHTS[-1]}" in tab.url
             with tab.expect_download() as download:
                 tab.get_by_test_id("download-spec").click()
             spec_file = tmp_path / "what-if.toml"
@@ -64,23 +83,57 @@ def test_moving_a_weight_gives_the_verdict_assess_gives_for_the_downloaded_spec(
         finally:
             browser.close()
     assert errors == [] and outside == []
-    print(f"weight change → verdict redrawn in {', '.join(f'{t * 1000:.0f}' for t in timings)} ms")
-    # the target is 300 ms on an idle 2-core machine; a shared CI runner gets a wider margin
-    assert min(timings) < 1.5
-    binary = Path(sys.executable).with_name("ironriver")
-    helptext = subprocess.run([str(binary), "assess", "--help"], capture_output=True, text=True, timeout=120).stdout
-    if "--spec" in helptext:
-        result = subprocess.run([str(binary), "assess", "--spec", str(spec_file), "--years", "2000:2025", "--json"],
-                                capture_output=True, text=True, timeout=900)
-        assert result.returncode == 0, result.stderr[-2000:]
-        expected = json.loads(result.stdout)["verdict"]["p_mex_more"]
-    else:  # a build without the CLI option: what `assess --spec` does, through the Python API
-        from ironriver.sovereignty import assess, verdict
-        from ironriver.sovereignty.contest import ledger_under
-        from ironriver.sovereignty.specification import Specification
+    timings = timings[1:]  # the first change also pays for the first request's connection and caches
+    for name, series in (("verdict", [t[0] for t in timings]), ("ledger heatmap", [t[1] for t in timings])):
+        print(f"weight change → {name} redrawn: median {statistics.median(series):.0f} ms, max {max(series):.0f} ms "
+              f"over {len(series)} changes (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        # the target is 300 ms on an idle 2-core machine; on an overloaded one the budget scales with the overload
+        assert statistics.median(series) < 300 * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    assert shown == f"{_assess_p(spec_file):.3f}"
 
-        plain = assess("2000:2025", seed=0)
-        ledger = ledger_under(plain.ledger.draws, Specification.from_toml(spec_file), seed=0,
-                              n_weightings=plain.ledger.kind_weights.shape[0])
-        expected = verdict(ledger).headline.p_mex_more
-    assert shown == f"{expected:.3f}"
+
+def _assess_p(spec_file: Path, *options: str) -> float:
+    """P(Mexico's is the more threatened) in the headline year, as ``ironriver assess --spec`` gives it."""
+    binary = Path(sys.executable).with_name("ironriver")
+    result = subprocess.run([str(binary), "assess", "--spec", str(spec_file), "--years", "2000:2025", *options,
+                             "--json"], capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout)["verdict"]["p_mex_more"]
+
+
+def test_a_policy_scenario_runs_in_the_queue_and_its_command_reproduces_the_verdict(base: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            tab = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+            tab.goto(base + "/")
+            tab.wait_for_selector("body[data-ready=true]", timeout=120_000)
+            choices = tab.get_by_test_id("scenario-select").locator("option")
+            assert "ubc" in [choices.nth(i).get_attribute("value") for i in range(choices.count())]
+            tab.get_by_test_id("scenario-select").select_option("ubc")
+            # not run yet: the page says the models are running for it (a model run in the server's queue)
+            expect(tab.get_by_test_id("whatif-status")).to_contain_text("computing", timeout=10_000)
+            expect(tab.get_by_test_id("verdict")).to_contain_text("scenario ubc", timeout=1_800_000)
+            expect(tab.get_by_test_id("whatif-status")).to_have_text("")
+            shown = tab.get_by_test_id("verdict").get_attribute("data-p")
+            command = tab.get_by_test_id("command").inner_text()
+            assert "scenario=ubc" in tab.url
+            with tab.expect_download() as download:
+                tab.get_by_test_id("download-spec").click()
+            spec_file = tmp_path / "what-if.toml"
+            download.value.save_as(spec_file)
+            # the URL reopens the same view: the scenario is chosen again and the verdict is the same
+            tab.goto(tab.url)
+            tab.wait_for_selector("body[data-ready=true]", timeout=120_000)
+            expect(tab.get_by_test_id("verdict")).to_contain_text("scenario ubc", timeout=60_000)
+            assert tab.get_by_test_id("verdict").get_attribute("data-p") == shown
+        finally:
+            browser.close()
+    assert errors == []
+    assert command == "ironriver assess --years 2000:2025 --scenario ubc --spec neutral.toml"
+    assert f"# reproduce: {command}" in spec_file.read_text(encoding="utf-8")
+    assert shown == f"{_assess_p(spec_file, '--scenario', 'ubc'):.3f}"

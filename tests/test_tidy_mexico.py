@@ -44,8 +44,10 @@ TIDIERS = {
 
 # The contract other developers code against (copied from the task, not from the modules' SCHEMAS).
 STR, INT, NULLABLE, BOOL = "str", "int64", "Int64", "bool"
+LINEAGE = {"source_file": "string", "source_line": NULLABLE}
+"""Each row's raw file and line (store.tidy.LINEAGE_SCHEMA), on tables read line by line."""
 EXPECTED: dict[str, dict[str, str]] = {
-    "mx_homicides_inegi": {"state_code": STR, "year": INT, "month": INT, "homicides": INT},
+    "mx_homicides_inegi": {"state_code": STR, "year": INT, "month": INT, "homicides": INT} | LINEAGE,
     "mx_homicides_inegi_national": {"year": INT, "month": INT, "homicides": INT},
     "mx_homicide_victims_sesnsp_2015_2018": {"state_code": STR, "year": INT, "month": INT, "victims": NULLABLE},
     "mx_homicides_inegi_vs_sesnsp": {"year": INT} | {column: NULLABLE for column in (
@@ -55,9 +57,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "mx_homicide_victims": {"state_code": STR, "year": INT, "month": INT, "subtype": STR, "modality": STR,
                             "victims": NULLABLE},
     "mx_homicides": {"state_code": STR, "year": INT, "month": NULLABLE, "homicides": NULLABLE,
-                     "firearm_homicides": NULLABLE, "source": STR},
+                     "firearm_homicides": NULLABLE, "source": STR} | LINEAGE,
     "mx_firearm_homicides_monthly": {"state_code": STR, "year": INT, "month": NULLABLE, "firearm_homicides": INT,
-                                     "homicides": INT, "registration_complete": BOOL},
+                                     "homicides": INT, "registration_complete": BOOL} | LINEAGE,
     "mx_firearm_homicides_border_monthly": {"year": INT, "month": INT, "firearm_homicides": INT, "homicides": INT},
     "mx_population_national_1998_2008": {"year": INT, "population": INT},
     "mx_firearm_homicides_state_year": {"state_code": STR, "year": INT, "firearm_homicides": INT},

@@ -171,6 +171,12 @@ def test_drill_down_reaches_raw_rows(client: TestClient) -> None:
     assert store["filters"] == {"source": ["valle_ssa"]} and store["year"] == 2005
     assert store["rows"] and all(r["source"] == "valle_ssa" and r["year"] == 2005 for r in store["rows"])
     assert store["dataset"] and store["files"] and all(isinstance(r["row"], int) for r in store["rows"])
+    # each row reaches the raw file's own line: its path inside the data package, its number, its values
+    for row in store["rows"]:
+        line = row["raw"]
+        assert line["file"] == "raw/mx_firearm_homicides_monthly_1998_2008/hom_state_month.csv"
+        assert line["line"] == row["source_line"] >= 2 and not line["file"].startswith("/")
+        assert int(line["values"]["Murders"] or 0) == row["homicides"] or row["homicides"] is None
     # the lineage counts the state-months behind the value: the matching rows include every one of them
     months = int(re.search(r"(\d+) (?:reporting )?state-months", found["lineage"]).group(1))
     assert store["matched"] >= months

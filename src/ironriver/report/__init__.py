@@ -8,9 +8,9 @@ lineage (:mod:`~ironriver.report.lineage`). Charts live in :mod:`~ironriver.repo
 
 from __future__ import annotations
 
-from ironriver.report.datamodel import build_model, to_json
+from ironriver.report.datamodel import SECTIONS, build_model, comparison_record, section, to_json
 from ironriver.report.html import DEFAULT_REPORT, render, write_report
 from ironriver.report.lineage import LineageError, check_lineage, missing_lineage
 
-__all__ = ["build_model", "to_json", "render", "write_report", "DEFAULT_REPORT", "check_lineage",
+__all__ = ["build_model", "to_json", "section", "SECTIONS", "comparison_record", "render", "write_report", "DEFAULT_REPORT", "check_lineage",
            "missing_lineage", "LineageError"]

@@ -28,7 +28,7 @@ from ironriver.sovereignty.headline import MARK_LEGEND, mark
 from ironriver.sovereignty.measures import firearm_homicide_rates
 from ironriver.sovereignty.verdict import KIND_NAMES, sentence
 
-__all__ = ["build_model", "to_json"]
+__all__ = ["build_model", "to_json", "section", "SECTIONS", "comparison_record"]
 
 BORDER_STATES_US = ("AZ", "CA", "NM", "TX")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -345,6 +345,24 @@ def _appendix(assessment: Assessment, model: dict[str, Any]) -> dict[str, Any]:
                   "source_kind": r["source_kind"], "lineage": f"literature {r['id']}"}
                  for r in rows.to_dict("records")]
     return {"datasets": datasets, "citations": citations}
+
+
+def comparison_record(comparison: Any) -> dict[str, Any]:
+    """One verdict comparison (or headline) as ``assess --json`` writes it: NaN as None, floats to 6 digits."""
+    return {k: int(v) if isinstance(v, np.integer) else _f(v) if isinstance(v, (float, np.floating)) else v
+            for k, v in comparison.__dict__.items()}
+
+
+SECTIONS: dict[str, Callable[[Assessment], Any]] = {
+    "verdict_by_year": _verdict_rows, "ledger": _ledger_rows, "indicators": _indicator_blocks,
+    "iron_river": _iron_river, "timeline": _timeline, "us_map": _us_map, "mx_map": _mx_map}
+"""The report's sections other front ends draw too (the dashboard), by name: each takes an Assessment and
+returns that section of :func:`build_model`'s tree."""
+
+
+def section(name: str, assessment: Assessment) -> Any:
+    """The section ``name`` of the report's data model for ``assessment`` (one of :data:`SECTIONS`)."""
+    return SECTIONS[name](assessment)
 
 
 def build_model(assessment: Assessment) -> dict[str, Any]:

@@ -47,7 +47,7 @@ from ironriver.sovereignty.specification import (
     SpecificationError,
 )
 
-__all__ = ["Layout", "Rows", "Scores", "aggregate", "evaluate", "layout_of", "spec_rows", "compare_overall",
+__all__ = ["Layout", "Rows", "Scores", "aggregate", "kind_stage", "evaluate", "layout_of", "spec_rows", "compare_overall",
            "STATE_ORDER", "TIE_TOLERANCE", "draw_reference", "dirichlet_weights"]
 
 STATE_ORDER: tuple[str, ...] = ("MEX", "USA")
@@ -502,8 +502,21 @@ def stack_variants(variants: list[DrawsLike]) -> tuple[np.ndarray, np.ndarray]:
     return values, runs
 
 
+def kind_stage(draws: DrawsLike, spec: Specification, seed: int = 0) -> tuple[np.ndarray, np.ndarray, Rows, Layout]:
+    """The part of :func:`aggregate` before the kinds are weighted: kind scores ``(D, 2, 4, Y)``, threats, rows
+    and layout. It reads the specification's indicators, reference points, transforms and concept weights but
+    not its kind weights (only ``kinds.aggregation``), so a caller that varies only the kind weights (the
+    dashboard's what-if) computes it once and passes it to :func:`aggregate` as ``stage``."""
+    layout = layout_of(draws.table)
+    values, runs = stack_variants([draws])
+    rows = spec_rows(spec, layout, np.arange(values.shape[1]), seed, weights_per_row=False)
+    threats = threats_of(values, runs, layout, rows)
+    return kinds_of(cells_of(threats, layout, rows), layout, rows), threats, rows, layout
+
+
 def aggregate(draws: DrawsLike, spec: Specification, seed: int = 0, *,
-              n_weightings: int = DEFAULT_WEIGHTINGS) -> Scores:
+              n_weightings: int = DEFAULT_WEIGHTINGS,
+              stage: tuple[np.ndarray, np.ndarray, Rows, Layout] | None = None) -> Scores:
     """Kind scores per posterior draw and overall scores per kind weighting × draw, under ``spec``.
 
     ``draws`` must have been built with the specification's spillover half-life (the caller rebuilds them
@@ -513,11 +526,7 @@ def aggregate(draws: DrawsLike, spec: Specification, seed: int = 0, *,
     Random numbers follow the ledger's streams, so under the neutral default this is the ledger's
     :func:`~ironriver.sovereignty.ledger.score`.
     """
-    layout = layout_of(draws.table)
-    values, runs = stack_variants([draws])
-    rows = spec_rows(spec, layout, np.arange(values.shape[1]), seed, weights_per_row=False)
-    threats = threats_of(values, runs, layout, rows)
-    kind = kinds_of(cells_of(threats, layout, rows), layout, rows)
+    kind, threats, rows, layout = stage if stage is not None else kind_stage(draws, spec, seed)
     fixed = spec.kinds.fixed_weights() is not None or spec.kinds.per_concept
     weights = kind_weight_draws(spec, layout, 1 if fixed else n_weightings, np.random.default_rng([seed, 8]))
     overall = combine_grid(kind, weights, AGGREGATIONS.index(spec.kinds.aggregation))

@@ -121,9 +121,10 @@ def _clean(value: Any) -> Any:
 
 
 def ledger_under(draws: Any, spec: Specification, *, seed: int = 0, n_weightings: int = DEFAULT_WEIGHTINGS,
-                 missing: list[str] | None = None) -> Ledger:
-    """The ledger of ``draws`` aggregated under ``spec`` (under the neutral default: the ledger's own score())."""
-    scores = aggregate(draws, spec, seed, n_weightings=n_weightings)
+                 missing: list[str] | None = None, stage: Any = None) -> Ledger:
+    """The ledger of ``draws`` aggregated under ``spec`` (under the neutral default: the ledger's own score()).
+    ``stage``: :func:`~ironriver.sovereignty.aggregate.kind_stage` of the same draws and spec, if already made."""
+    scores = aggregate(draws, spec, seed, n_weightings=n_weightings, stage=stage)
     kind_scores = {(state, kind): scores.kind[:, s, k][None].astype(np.float32)
                    for s, state in enumerate(STATE_ORDER) for k, kind in enumerate(KIND_ORDER)}
     overall = {state: scores.overall[:, :, s, :].astype(np.float32) for s, state in enumerate(STATE_ORDER)}

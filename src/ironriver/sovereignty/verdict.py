@@ -21,7 +21,7 @@ from ironriver.sovereignty.catalogue import KINDS
 from ironriver.sovereignty.headline import Headline, headline_of, used_status
 from ironriver.sovereignty.ledger import Ledger
 
-__all__ = ["Verdict", "compare", "verdict", "sentence", "KIND_NAMES"]
+__all__ = ["Verdict", "compare", "verdict", "sentence", "ledger_headline", "KIND_NAMES"]
 
 KIND_NAMES: dict[str, str] = {
     "domestic": "domestic sovereignty (control inside the border)",
@@ -148,6 +148,12 @@ def verdict(ledger: Ledger) -> Verdict:
                 mex, usa = ledger.kind_scores[("MEX", kind)][:, :, j], ledger.kind_scores[("USA", kind)][:, :, j]
             comparisons.append(compare(mex, usa, int(year), kind))
     comparable = [c.year for c in comparisons if c.kind == "overall" and c.comparable]
-    why = headline_of(used_status(ledger.draws.status, ledger.threat_draws), ledger.draws.table,
-                      ledger.comparable_kinds, ledger.years, comparable)
+    why = ledger_headline(ledger, comparable)
     return Verdict(tuple(comparisons), why.year, why)
+
+
+def ledger_headline(ledger: Ledger, comparable_years: list[int]) -> Headline:
+    """The headline of ``ledger`` under the rule, over the values it used; ``comparable_years`` are the years
+    whose overall scores can be compared."""
+    return headline_of(used_status(ledger.draws.status, ledger.threat_draws), ledger.draws.table,
+                       ledger.comparable_kinds, ledger.years, comparable_years)

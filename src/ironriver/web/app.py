@@ -129,17 +129,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runs = RunQueue(settings.max_runs, settings.max_waiting, settings.retry_after_s)
     memo = _Memo()
 
-    warmed: set[int] = set()
+    warmed: set[tuple[int, str | None]] = set()
 
-    async def bundle(seed: int) -> dict[str, Any]:
+    async def bundle(seed: int, scenario: str | None = None) -> dict[str, Any]:
+        """The model run for ``seed`` (under a shipped policy ``scenario``): one run per key, in the bounded
+        queue (503 when it is full), kept once finished."""
         if seed != DEFAULT_SEED and not settings.allow_seeds:
             raise NotAllowed(f"this server runs seed {DEFAULT_SEED} only (start it with --allow-seeds for others)")
         from ironriver.web.views import run_models
         from ironriver.web.whatif import warm_up
 
-        run = await runs.get(("models", seed), run_models, seed)
-        if seed not in warmed:  # the first what-if of a process pays for imports and caches: pay it now, once
-            warmed.add(seed)
+        key = ("models", seed) if scenario is None else ("models", seed, scenario)
+        run = await runs.get(key, run_models, seed, scenario)
+        if (seed, scenario) not in warmed:  # the first what-if of a run pays for imports and caches: pay it now
+            warmed.add((seed, scenario))
             await run_in_threadpool(warm_up, run)
         return run
 
@@ -254,6 +257,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     seed_query = Query(DEFAULT_SEED, ge=0, le=MAX_SEED,
                        description=f"random seed; other than {DEFAULT_SEED} only where the server allows it")
 
+    scenario_query = Query(None, max_length=64, pattern=r"^[a-z0-9_]+$",
+                           description="a shipped policy scenario (GET /api/scenarios); its first use is a model run "
+                                       "in the bounded queue, kept afterwards")
+
     @app.get("/api/assessment", response_model=schemas.AssessmentSummary, responses=schemas.doc(304, 400, 403, 503),
              summary="The verdict, the ledger and the comparisons for a window of years (as assess --json)")
     async def assessment(request: Request, years: str = years_query, seed: int = seed_query) -> Response:
@@ -314,6 +321,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         return respond(request, await memo.get("perspectives", shipped))
 
+    @app.get("/api/scenarios", response_model=list[schemas.Scenario], responses=schemas.doc(304),
+             summary="The shipped policy scenarios a what-if can apply (each a model run, queued and kept)")
+    async def scenario_list(request: Request) -> Response:
+        from ironriver.web.whatif import scenarios
+
+        return respond(request, await memo.get("scenarios", scenarios))
+
     def what_if_spec(run: dict[str, Any], choices: SpecChoices) -> tuple[Any, list[str]]:
         from ironriver.web.whatif import available, specification_of
 
@@ -332,25 +346,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/api/whatif", response_model=schemas.WhatIf, responses=schemas.doc(304, 400, 403, 404, 503),
              summary="The verdict and ledger under an edited specification (re-aggregated from cached draws)")
     async def what_if(request: Request, years: str = years_query, seed: int = seed_query,
-                      choices: SpecChoices = Depends(spec_choices)) -> Response:
+                      choices: SpecChoices = Depends(spec_choices), scenario: str | None = scenario_query) -> Response:
+        from ironriver.web.whatif import check_scenario, reproduce_command
         from ironriver.web.whatif import what_if as aggregate_under
 
         first, last = parse_years(years)
-        run = await bundle(seed)
+        scenario = check_scenario(scenario) if scenario else None
+        run = await bundle(seed, scenario)
         spec, notes = what_if_spec(run, choices)
-        key = ("whatif", first, last, seed, spec.model_dump_json())
+        key = ("whatif", first, last, seed, scenario, spec.model_dump_json())
         return respond(request, await memo.get(key, lambda: {
             **aggregate_under(run["draws"], spec, first, last, seed=seed, n_weightings=run["n_weightings"]),
-            "notes": notes}))
+            "notes": notes, "scenario": scenario,
+            "command": reproduce_command(f"{spec.name}.toml", first, last, seed, scenario)}))
 
-    @app.get("/api/whatif.toml", response_class=schemas.Toml, responses=schemas.doc(304, 403, 404, 503),
+    @app.get("/api/whatif.toml", response_class=schemas.Toml, responses=schemas.doc(304, 400, 403, 404, 503),
              summary="The edited specification as a TOML file for ironriver assess --spec")
-    async def what_if_toml(request: Request, seed: int = seed_query,
-                           choices: SpecChoices = Depends(spec_choices)) -> Response:
-        from ironriver.web.whatif import to_toml
+    async def what_if_toml(request: Request, years: str = years_query, seed: int = seed_query,
+                           choices: SpecChoices = Depends(spec_choices),
+                           scenario: str | None = scenario_query) -> Response:
+        from ironriver.web.whatif import check_scenario, reproduce_command, to_toml
 
-        spec, _ = what_if_spec(await bundle(seed), choices)
-        response = respond(request, encode_bytes(to_toml(spec).encode("utf-8"), schemas.Toml.media_type))
+        first, last = parse_years(years)
+        scenario = check_scenario(scenario) if scenario else None
+        spec, _ = what_if_spec(await bundle(seed, scenario), choices)
+        command = reproduce_command(f"{spec.name}.toml", first, last, seed, scenario)
+        response = respond(request, encode_bytes(to_toml(spec, command).encode("utf-8"), schemas.Toml.media_type))
         response.headers["Content-Disposition"] = f'attachment; filename="{spec.name}.toml"'
         return response
 

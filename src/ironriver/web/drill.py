@@ -5,7 +5,8 @@ mx_homicides source=valle_ssa 2000``), literature ids (``literature cartel_membe
 events, models and assumptions. :func:`sources` reads those names out of the line and looks each one up:
 a store reference becomes a query on that table (the table must be in the catalogue, every filter column
 must be one of the table's columns, values are bound parameters) returning the matching rows with their
-row number in the table, the dataset and its raw files; a literature id becomes the cited figure with its
+row number in the table, the dataset and its raw files, and, for tables that carry each row's source file
+and line, that raw line with its values (:func:`raw_line`); a literature id becomes the cited figure with its
 source, kind of source and quality grade (where the literature table has one); a timeline id the dated
 event. Nothing a request sends is parsed here: the request names an indicator (checked against the run's
 indicators) and a year, and the lineage text comes from the run.
@@ -21,7 +22,7 @@ import duckdb
 
 from ironriver.errors import IronRiverError, UnknownNameError
 
-__all__ = ["cell_indicators", "sources", "store_references", "check_indicator", "MAX_SOURCE_ROWS"]
+__all__ = ["cell_indicators", "sources", "store_references", "check_indicator", "raw_line", "MAX_SOURCE_ROWS"]
 
 MAX_SOURCE_ROWS = 50
 """Rows returned per store reference (a reference that matches more says how many it matched)."""
@@ -150,8 +151,49 @@ def _store_rows(spec: dict[str, Any], catalogue: dict[str, dict[str, Any]]) -> d
     dataset = catalogue[table]["dataset"]
     from ironriver.web.tables import records
 
+    rows = records(frame)
+    for row in rows:  # tables that carry lineage to the raw file (store.tidy.LINEAGE_SCHEMA): the line itself
+        if row.get("source_file") and row.get("source_line") is not None:
+            row["raw"] = raw_line(row["source_file"], int(row["source_line"]))
     return {"type": "store", "table": table, "dataset": dataset, "files": _dataset_files().get(dataset, []),
-            "filters": spec["filters"], "year": spec["year"], "matched": int(count), "rows": records(frame)}
+            "filters": spec["filters"], "year": spec["year"], "matched": int(count), "rows": rows}
+
+
+@lru_cache(maxsize=16)
+def _raw_records(source_file: str) -> tuple[list[str], dict[int, list[str]]]:
+    """The header and the records (by the line each begins on) of a packaged raw CSV file."""
+    import csv
+    import io
+
+    from ironriver.data import manifest, raw
+
+    known = {r["path"]: r["dataset"] for r in manifest()["resources"]}
+    if source_file not in known:  # the name comes from the store, but only packaged files are ever opened
+        raise UnknownNameError("raw file", source_file, sorted(known))
+    dataset = known[source_file]
+    text = raw(dataset).read_bytes(source_file.rsplit("/", 1)[1]).decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    by_line: dict[int, list[str]] = {}
+    previous = 0
+    for record in reader:
+        if any(cell.strip() for cell in record):
+            if header is None:
+                header = record
+            else:
+                by_line[previous + 1] = record
+        previous = reader.line_num
+    return header or [], by_line
+
+
+def raw_line(source_file: str, line: int) -> dict[str, Any]:
+    """The raw file's line ``line`` as the file has it: file (relative to the data package), line number and the
+    values under the file's own header."""
+    header, by_line = _raw_records(source_file)
+    record = by_line.get(line)
+    if record is None:
+        raise IronRiverError(f"{source_file} has no data line {line}")
+    return {"file": source_file, "line": line, "values": dict(zip(header, record))}
 
 
 def sources(lineage: str, catalogue: dict[str, dict[str, Any]], literature: Any, timeline: Any) -> list[dict[str, Any]]:

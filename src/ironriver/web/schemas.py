@@ -178,6 +178,13 @@ class WhatIf(SeededVerdict):
     by_year: list[dict[str, Any]]
     ledger: list[dict[str, Any]]
     notes: list[str]
+    scenario: str | None = None
+    command: str
+
+
+class Scenario(BaseModel):
+    name: str
+    description: str
 
 
 class ClaimEvidence(BaseModel):

@@ -12,14 +12,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+# The report's sections (each from an Assessment, JSON-ready): the page reuses them rather than building the
+# same sections twice.
 from ironriver.report import charts as report_charts
-# The report's section builders take an Assessment and return its JSON-ready sections; the page reuses them
-# rather than building the same sections twice.
-from ironriver.report.datamodel import (_indicator_blocks, _iron_river, _ledger_rows, _mx_map, _timeline, _us_map,
-                                        _verdict_rows)
+from ironriver.report import comparison_record, section
 from ironriver.sovereignty import STATES
-from ironriver.sovereignty.chain import YEAR_SPAN, Assessment, _clean
 from ironriver.plain_words import THREAT_SCORE_SENTENCE
+from ironriver.sovereignty.chain import YEAR_SPAN, Assessment
 from ironriver.sovereignty.headline import MARK_LEGEND, choose_headline
 from ironriver.sovereignty.verdict import Comparison, Verdict
 
@@ -37,8 +36,9 @@ def figure_json(figure: Any) -> dict[str, Any] | None:
     return figure.to_plotly_json() if hasattr(figure, "to_plotly_json") else figure
 
 
-def run_models(seed: int) -> dict[str, Any]:
-    """Everything the page shows for ``seed``, over :data:`YEAR_SPAN` (run in a worker process).
+def run_models(seed: int, scenario: str | None = None) -> dict[str, Any]:
+    """Everything the page shows for ``seed`` (under the shipped policy ``scenario``, if given), over
+    :data:`YEAR_SPAN` (run in a worker process).
 
     Per-year results do not depend on the window they are computed in (the indicators, reference points and
     weightings are drawn per draw, not per year; tested against ``assess`` on a sub-window), so every window
@@ -51,21 +51,21 @@ def run_models(seed: int) -> dict[str, Any]:
 
     # The page re-aggregates what-ifs itself; the chain's own analysis of specifications is not needed here.
     options = {"contest": False} if "contest" in inspect.signature(assess).parameters else {}
-    assessment = assess(YEAR_SPAN, seed=seed, **options)
-    ledger_rows = _ledger_rows(assessment)
-    iron_river = _iron_river(assessment)
+    assessment = assess(YEAR_SPAN, seed=seed, scenario=scenario, **options)
+    ledger_rows = section("ledger", assessment)
+    iron_river = section("iron_river", assessment)
     model = {"ledger": ledger_rows, "states": list(STATES), "iron_river": iron_river,
              "meta": {"first_year": YEAR_SPAN[0], "last_year": YEAR_SPAN[1]}}
     charts = {"ledger": figure_json(report_charts.ledger_heatmap(model)),
               "iron_river": figure_json(report_charts.iron_river_chart(model)),
               "timeline": figure_json(report_charts.timeline_chart({"states": list(STATES),
-                                                                    "timeline": _timeline(assessment)})),
+                                                                    "timeline": section("timeline", assessment)})),
               "maps": _map_frames(assessment)}
     fitted = assessment.iron_river["years"] if assessment.iron_river is not None else None
-    return {"seed": seed, "comparisons": assessment.verdict.comparisons, "ledger_rows": ledger_rows,
-            "verdict_rows": _verdict_rows(assessment), "iron_river": iron_river,
+    return {"seed": seed, "scenario": scenario, "comparisons": assessment.verdict.comparisons, "ledger_rows": ledger_rows,
+            "verdict_rows": section("verdict_by_year", assessment), "iron_river": iron_river,
             "iron_river_years": None if fitted is None else (int(fitted[0]), int(fitted[1])),
-            "missing": list(assessment.missing), "indicators": _indicator_blocks(assessment), "charts": charts,
+            "missing": list(assessment.missing), "indicators": section("indicators", assessment), "charts": charts,
             "measured_years": _measured_years(assessment.ledger),
             "headline_checks": assessment.verdict.why.checks if assessment.verdict.why is not None else None,
             # the indicator draws of every year, for what-ifs (the ledger of issue 11's specifications)
@@ -109,14 +109,14 @@ def _map_frames(assessment: Assessment) -> dict[str, Any]:
     us: dict[int, dict[str, Any]] = {}
     literature = assessment.inputs.literature
     for year in range(YEAR_SPAN[0], YEAR_SPAN[1] + 1):
-        section = _mx_map(dataclasses.replace(assessment, years=(YEAR_SPAN[0], year)))
-        if section.get("available") and section["year"] == year:
-            mx[year] = report_charts.mx_map({"maps": {"mx": section}})
+        part = section("mx_map", dataclasses.replace(assessment, years=(YEAR_SPAN[0], year)))
+        if part.get("available") and part["year"] == year:
+            mx[year] = report_charts.mx_map({"maps": {"mx": part}})
         cited = literature[literature["period_end"].isna() | (literature["period_end"] <= year)]
         inputs = dataclasses.replace(assessment.inputs, literature=cited)
-        section = _us_map(dataclasses.replace(assessment, inputs=inputs))
-        if section.get("available") and any(s.get("mx_trace_share") is not None for s in section["states"]):
-            us[year] = report_charts.us_map({"maps": {"us": section}})
+        part = section("us_map", dataclasses.replace(assessment, inputs=inputs))
+        if part.get("available") and any(s.get("mx_trace_share") is not None for s in part["states"]):
+            us[year] = report_charts.us_map({"maps": {"us": part}})
     return {"us": _frames(us), "mx": _frames(mx)}
 
 
@@ -155,10 +155,10 @@ def window_summary(bundle: dict[str, Any], first: int, last: int) -> dict[str, A
     iron_river["series"] = inside(iron_river.get("series", []))
     return {"years": [first, last], "seed": bundle["seed"], "scenario": None,
             "verdict": {"year": result.headline_year, "sentence": result.sentence(), "summary": result.summary(),
-                        **{k: _clean(v) for k, v in result.headline.__dict__.items()}},
+                        **comparison_record(result.headline)},
             "headline": result.why.to_json() if result.why is not None else None,
             "plain_words": {"threat_score": THREAT_SCORE_SENTENCE, "marks": MARK_LEGEND},
-            "comparisons": [{k: _clean(v) for k, v in c.__dict__.items()} for c in result.comparisons],
+            "comparisons": [comparison_record(c) for c in result.comparisons],
             "ledger": inside(bundle["ledger_rows"]), "verdict_by_year": inside(bundle["verdict_rows"]),
             "not_included": list(dict.fromkeys(missing)), "iron_river": iron_river,
             "indicator_list": [{"id": b["id"], "state": b["state"], "kind": b["kind"], "title": b["title"]}

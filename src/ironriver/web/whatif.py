@@ -12,15 +12,17 @@ costs an aggregation, not a run. :func:`to_toml` writes the specification as a f
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
-import warnings
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 
 from ironriver.errors import IronRiverError, UnknownNameError
 
-__all__ = ["available", "warm_up", "perspectives", "specification_of", "what_if", "to_toml", "cut_draws", "KIND_ORDER"]
+__all__ = ["available", "scenarios", "check_scenario", "reproduce_command", "warm_up", "perspectives", "specification_of", "what_if", "to_toml", "cut_draws", "nan_quantiles", "overall_verdict", "KIND_ORDER"]
 
 KIND_ORDER = ("domestic", "interdependence", "westphalian", "international_legal")
 REFERENCE_CHOICES = ("central", "low", "high", "drawn")
@@ -50,6 +52,39 @@ def perspectives() -> list[dict[str, Any]]:
                     "weights": None if fixed is None else dict(zip(KIND_ORDER, fixed)),
                     "reference": spec.reference.choice, "exclude": list(spec.indicators.exclude)})
     return out
+
+
+def scenarios() -> list[dict[str, str]]:
+    """The shipped policy scenarios a what-if can apply (``assess --scenario NAME``): name and description.
+
+    Sweeps (files with a ``[grid]`` of lever values) are for ``ironriver sweep``, not one assessment, and are
+    left out.
+    """
+    import tomllib
+
+    from ironriver.data.shipped import list_shipped, resolve_shipped
+
+    out = []
+    for name, description in list_shipped("scenarios"):
+        with resolve_shipped("scenarios", name).open("rb") as handle:
+            if "grid" in tomllib.load(handle):
+                continue
+        out.append({"name": name, "description": description})
+    return out
+
+
+def check_scenario(name: str) -> str:
+    """``name`` if it is a shipped scenario a what-if can apply (an allow-list); else raise naming the choices."""
+    known = [s["name"] for s in scenarios()]
+    if name not in known:
+        raise UnknownNameError("scenario", name, known)
+    return name
+
+
+def reproduce_command(spec_file: str, first: int, last: int, seed: int, scenario: str | None) -> str:
+    """The command that gives the what-if's verdict again from the downloaded specification file."""
+    return " ".join(["ironriver assess", f"--years {first}:{last}", *([f"--seed {seed}"] if seed else []),
+                     *([f"--scenario {scenario}"] if scenario else []), f"--spec {spec_file}"])
 
 
 def warm_up(run: dict[str, Any]) -> None:
@@ -105,13 +140,59 @@ def cut_draws(draws: Any, first: int, last: int) -> Any:
                                status=draws.status[:, keep], lineage=lineage)
 
 
+def overall_verdict(ledger: Any) -> Any:
+    """The verdict on the overall scores only: what a what-if shows (the headline, its sentence, and P by year).
+
+    The sovereignty stage's ``verdict`` also compares each kind in each year, four times the work, which the
+    what-if does not show; the overall comparisons and the headline year (the sovereignty stage's headline rule)
+    are the same ``compare`` and the same rule, so the headline P equals ``assess --spec``'s (tested).
+    """
+    from ironriver.sovereignty.verdict import Verdict, compare, ledger_headline
+
+    comparisons = tuple(compare(ledger.overall["MEX"][:, :, j], ledger.overall["USA"][:, :, j], int(year), "overall")
+                        for j, year in enumerate(ledger.years))
+    why = ledger_headline(ledger, [c.year for c in comparisons if c.comparable])
+    return Verdict(comparisons, why.year, why)
+
+
+KEEP_STAGES = 32
+"""Kind-score stages kept (a stage is a few megabytes: draws × 2 states × 4 kinds × years)."""
+_stages: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
+_stages_lock = threading.Lock()
+
+
+def _kind_stage(draws: Any, spec: Any, first: int, last: int, seed: int) -> tuple[Any, Any]:
+    """The window's draws and their kind scores under ``spec`` before the kinds are weighted, kept per run,
+    window, seed and everything of the specification but its kind weights: moving a weight slider re-weights
+    cached kind scores instead of recomputing every indicator's threat."""
+    from ironriver.sovereignty.aggregate import kind_stage
+
+    without_weights = spec.model_dump(mode="json")
+    without_weights["kinds"] = {"aggregation": without_weights["kinds"]["aggregation"]}
+    without_weights.pop("name", None)
+    without_weights.pop("description", None)
+    key = (id(draws), first, last, seed, json.dumps(without_weights, sort_keys=True))
+    with _stages_lock:
+        hit = _stages.get(key)
+        if hit is not None and hit[0] is draws:
+            _stages.move_to_end(key)
+            return hit[1]
+    window = cut_draws(draws, first, last)
+    found = (window, kind_stage(window, spec, seed))
+    with _stages_lock:
+        _stages[key] = (draws, found)  # the draws themselves are kept with the key, so an id is never reused
+        while len(_stages) > KEEP_STAGES:
+            _stages.popitem(last=False)
+    return found
+
+
 def what_if(draws: Any, spec: Any, first: int, last: int, *, seed: int, n_weightings: int) -> dict[str, Any]:
     """The verdict and the ledger's cells for ``first``–``last`` under ``spec`` (re-aggregated, not refitted)."""
     from ironriver.sovereignty.contest import ledger_under
-    from ironriver.sovereignty.verdict import verdict
 
-    ledger = ledger_under(cut_draws(draws, first, last), spec, seed=seed, n_weightings=n_weightings)
-    result = verdict(ledger)
+    window, stage = _kind_stage(draws, spec, first, last, seed)
+    ledger = ledger_under(window, spec, seed=seed, n_weightings=n_weightings, stage=stage)
+    result = overall_verdict(ledger)
     headline = result.headline
     return {"years": [first, last], "seed": seed, "specification": spec.name,
             "verdict": {"year": result.headline_year, "sentence": result.sentence(), "summary": result.summary(),
@@ -121,20 +202,37 @@ def what_if(draws: Any, spec: Any, first: int, last: int, *, seed: int, n_weight
             "ledger": _cells(ledger)}
 
 
+def nan_quantiles(samples: np.ndarray, probabilities: tuple[float, ...]) -> np.ndarray:
+    """Quantiles of each column of ``samples`` (draws × cells), ignoring NaN, as ``np.nanquantile`` gives them
+    (its default linear interpolation) but for every column at once: one sort instead of a Python loop over
+    columns, which made the what-if's ledger cost more than its aggregation. All-NaN columns give NaN.
+    Returns an array of shape (len(probabilities), cells)."""
+    ordered = np.sort(samples, axis=0)  # NaN sort last
+    counts = np.sum(~np.isnan(samples), axis=0)
+    top = np.maximum(counts - 1, 0)
+    out = np.full((len(probabilities), samples.shape[1]), np.nan)
+    for i, probability in enumerate(probabilities):
+        position = top * probability
+        below = np.floor(position).astype(int)
+        above = np.minimum(below + 1, top)
+        low = np.take_along_axis(ordered, below[None, :], axis=0)[0]
+        high = np.take_along_axis(ordered, above[None, :], axis=0)[0]
+        out[i] = np.where(counts > 0, low + (high - low) * (position - below), np.nan)
+    return out
+
+
 def _cells(ledger: Any) -> list[dict[str, Any]]:
     """Median and 90% interval of every state × kind (and overall) × year, straight from the score arrays
     (the ledger's own table also lists each cell's indicators, which a what-if does not need and which costs
-    seconds)."""
+    seconds). Each block's quantiles are taken in one vectorised pass (:func:`nan_quantiles`)."""
+    years = [int(year) for year in ledger.years]
     rows = []
     for state in ("MEX", "USA"):
         for kind in (*KIND_ORDER, "overall"):
             scores = ledger.overall[state] if kind == "overall" else ledger.kind_scores[(state, kind)]
-            flat = scores.reshape(-1, scores.shape[-1]).astype(float)
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing year is NaN, and says so
-                low, median, high = np.nanquantile(flat, (0.05, 0.5, 0.95), axis=0)
-            rows += [{"state": state, "kind": kind, "year": int(year), "median": _round(median[j]),
-                      "low90": _round(low[j]), "high90": _round(high[j])} for j, year in enumerate(ledger.years)]
+            low, median, high = nan_quantiles(scores.reshape(-1, scores.shape[-1]).astype(float), (0.05, 0.5, 0.95))
+            rows += [{"state": state, "kind": kind, "year": year, "median": _round(median[j]),
+                      "low90": _round(low[j]), "high90": _round(high[j])} for j, year in enumerate(years)]
     return rows
 
 
@@ -157,10 +255,12 @@ def _toml_value(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
-def to_toml(spec: Any) -> str:
-    """The specification as a TOML file ``ironriver assess --spec`` reads (None values are left out)."""
+def to_toml(spec: Any, command: str | None = None) -> str:
+    """The specification as a TOML file ``ironriver assess --spec`` reads (None values are left out), with the
+    ``command`` that reproduces the dashboard's view (window, seed, scenario) in its header comment."""
     data = spec.model_dump()
-    lines = [f"# {spec.description or spec.name} — written by the ironriver dashboard", ""]
+    lines = [f"# {spec.description or spec.name} — written by the ironriver dashboard",
+             *([f"# reproduce: {command}"] if command else []), ""]
     sections = {k: v for k, v in data.items() if isinstance(v, dict)}
     for key, value in data.items():
         if key not in sections and value is not None:

@@ -9,7 +9,9 @@ Register with :func:`tidies`, or, where each table has a function of its own, de
 
 from __future__ import annotations
 
+import csv
 import importlib
+import io
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,3 +73,31 @@ def discover() -> dict[str, Tidier]:
 def conform(frame: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
     """Keep exactly the columns of ``schema`` (name -> dtype), in order, with those dtypes and a fresh index."""
     return frame[list(schema)].astype(schema).reset_index(drop=True)
+
+
+LINEAGE_SCHEMA: dict[str, str] = {"source_file": "string", "source_line": "Int64"}
+"""Columns a tidy table may carry to name, for each row, the raw file (relative to the installed data package,
+e.g. ``raw/<dataset>/<file>.csv``) and the line in it that the row was read from. NA where a row is made from
+several lines (a sum, a stacked aggregate); the dashboard's drill-down shows the raw line where there is one."""
+
+
+def csv_lines(raw: RawDataset, filename: str) -> list[int]:
+    """The 1-based line of ``filename`` on which each data row ``raw.csv(filename)`` reads begins (the header
+    is line 1). Blank lines are skipped as pandas skips them; a quoted cell spanning lines counts from its row's
+    first line."""
+    text = raw.read_bytes(filename).decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    starts, previous = [], 0
+    for record in reader:
+        if any(cell.strip() for cell in record):
+            starts.append(previous + 1)
+        previous = reader.line_num
+    return starts[1:]
+
+
+def with_lines(frame: pd.DataFrame, raw: RawDataset, filename: str) -> pd.DataFrame:
+    """``frame`` (as ``raw.csv(filename)`` read it, rows in file order) with :data:`LINEAGE_SCHEMA` columns."""
+    lines = csv_lines(raw, filename)
+    if len(lines) != len(frame):
+        raise ValueError(f"{filename}: {len(lines)} data lines but {len(frame)} rows read; cannot carry lineage")
+    return frame.assign(source_file=f"raw/{raw.name}/{filename}", source_line=pd.array(lines, dtype="Int64"))

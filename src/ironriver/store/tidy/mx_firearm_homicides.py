@@ -16,7 +16,7 @@ import pandas as pd
 from ironriver.data import RawDataset
 from ironriver.errors import IronRiverError
 from ironriver.store.names import mx_state_codes
-from ironriver.store.tidy import tidy_tables
+from ironriver.store.tidy import LINEAGE_SCHEMA, tidy_tables, with_lines
 
 SPANISH_MONTHS: dict[str, int] = {
     "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
@@ -33,7 +33,7 @@ drops it."""
 SCHEMAS: dict[str, dict[str, str]] = {
     "mx_firearm_homicides_monthly": {"state_code": "str", "year": "int64", "month": "Int64",
                                      "firearm_homicides": "int64", "homicides": "int64",
-                                     "registration_complete": "bool"},
+                                     "registration_complete": "bool"} | LINEAGE_SCHEMA,
     "mx_firearm_homicides_border_monthly": {"year": "int64", "month": "int64", "firearm_homicides": "int64",
                                             "homicides": "int64"},
     "mx_population_national_1998_2008": {"year": "int64", "population": "int64"},
@@ -87,7 +87,8 @@ def state_month(raw: RawDataset) -> tuple[pd.DataFrame, pd.DataFrame]:
     ``state_code``, ``firearm_homicides``, ``homicides``. Raises :class:`IronRiverError` if a state's
     rows do not add up to its Total row (which would mean the forward fill went wrong).
     """
-    frame = raw.csv("hom_state_month.csv", dtype={"State": "str", "Month": "str"})
+    frame = with_lines(raw.csv("hom_state_month.csv", dtype={"State": "str", "Month": "str"}), raw,
+                       "hom_state_month.csv")
     counts = _counts(frame, ["Murders.with.Firearm", "Murders"])
     counts.columns = ["firearm_homicides", "homicides"]
     state = frame["State"].str.strip()
@@ -99,7 +100,8 @@ def state_month(raw: RawDataset) -> tuple[pd.DataFrame, pd.DataFrame]:
     body = pd.DataFrame({"state": state.where(~is_total).ffill(), "year": frame["Year"].ffill()})[~is_total]
     rows = counts[~is_total].assign(state_code=mx_state_codes(body["state"]),
                                     year=body["year"].astype("int64"),
-                                    month=spanish_month(frame.loc[~is_total, "Month"]))
+                                    month=spanish_month(frame.loc[~is_total, "Month"]),
+                                    source_file=frame["source_file"], source_line=frame["source_line"])
     block_start = body["state"] != body["state"].shift()
     if frame.loc[~is_total, "Year"][block_start].isna().any():
         raise IronRiverError("hom_state_month.csv: a state's first row has no Year; cannot forward-fill")

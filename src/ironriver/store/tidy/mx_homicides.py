@@ -22,7 +22,7 @@ from ironriver.data import RawDataset
 from ironriver.data import raw as packaged_raw
 from ironriver.errors import IronRiverError
 from ironriver.store.names import fold, mx_state_codes
-from ironriver.store.tidy import tidies
+from ironriver.store.tidy import LINEAGE_SCHEMA, tidies, with_lines
 from ironriver.store.tidy.mx_firearm_homicides import incomplete_registration
 from ironriver.store.tidy.mx_firearm_homicides import state_month as valle_state_month
 
@@ -62,7 +62,8 @@ COMPARISON_COLUMNS: dict[str, str] = {
 }
 
 SCHEMAS: dict[str, dict[str, str]] = {
-    "mx_homicides_inegi": {"state_code": "str", "year": "int64", "month": "int64", "homicides": "int64"},
+    "mx_homicides_inegi": {"state_code": "str", "year": "int64", "month": "int64", "homicides": "int64"}
+    | LINEAGE_SCHEMA,
     "mx_homicides_inegi_national": {"year": "int64", "month": "int64", "homicides": "int64"},
     "mx_homicide_victims_sesnsp_2015_2018": {"state_code": "str", "year": "int64", "month": "int64",
                                              "victims": "Int64"},
@@ -71,7 +72,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "mx_homicide_victims": {"state_code": "str", "year": "int64", "month": "int64", "subtype": "str",
                             "modality": "str", "victims": "Int64"},
     "mx_homicides": {"state_code": "str", "year": "int64", "month": "Int64", "homicides": "Int64",
-                     "firearm_homicides": "Int64", "source": "str"},
+                     "firearm_homicides": "Int64", "source": "str"} | LINEAGE_SCHEMA,
 }
 """Column name -> dtype of every table this module produces (the contract other stages code against)."""
 
@@ -92,10 +93,11 @@ def _site_series(raw: RawDataset, filename: str) -> pd.DataFrame:
 
     The file's ``population`` and ``rate_annualized_per_100k`` are an older CONAPO vintage and are dropped.
     """
-    frame = raw.csv(filename, dtype={"state_code": "str"})
+    frame = with_lines(raw.csv(filename, dtype={"state_code": "str"}), raw, filename)
     year, month = _year_month(frame["date"])
     return pd.DataFrame({"state_code": frame["state_code"].str.strip(), "year": year, "month": month,
-                         "count": frame["count"]})
+                         "count": frame["count"], "source_file": frame["source_file"],
+                         "source_line": frame["source_line"]})
 
 
 def inegi_state_month(raw: RawDataset) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -255,7 +257,7 @@ def stack_homicides(inegi: pd.DataFrame, valle: pd.DataFrame, sesnsp: pd.DataFra
     sesnsp_rows = pd.DataFrame({
         "homicides": _sum_or_na(sesnsp, keys, "victims"),
         "firearm_homicides": _sum_or_na(sesnsp[sesnsp["modality"] == "firearm"], keys, "victims"),
-    }).reset_index().assign(source="sesnsp")
+    }).reset_index().assign(source="sesnsp", source_file=pd.NA, source_line=pd.NA)  # sums of many lines
     stacked = pd.concat([_conform(part, "mx_homicides") for part in (inegi_rows, valle_rows, sesnsp_rows)])
     return _conform(stacked, "mx_homicides")
 

@@ -6,8 +6,8 @@
 const CONFIG = {responsive: true, displaylogo: false};
 const KINDS = ["domestic", "interdependence", "westphalian", "international_legal"];
 const state = {first: 2000, last: 2025, seed: 0, mapYear: null, cell: null, indicator: null,
-               perspective: null, weights: null, exclude: [], reference: ""};
-let summary = null, charts = null, perspectives = [], whatIfRequest = 0;
+               perspective: null, weights: null, exclude: [], reference: "", scenario: ""};
+let summary = null, charts = null, perspectives = [], scenarios = [], whatIfRequest = 0;
 
 async function getJSON(url) {
   const response = await fetch(url);
@@ -55,6 +55,7 @@ function readURL() {
   if (KINDS.some(k => q.has(`w_${k}`))) state.weights = Object.fromEntries(KINDS.map(k => [k, +(q.get(`w_${k}`) || 0)]));
   if (q.get("exclude")) state.exclude = q.get("exclude").split(",").filter(Boolean);
   if (q.get("reference")) state.reference = q.get("reference");
+  if (q.get("scenario")) state.scenario = q.get("scenario");
   document.getElementById("first").value = state.first;
   document.getElementById("last").value = state.last;
   document.getElementById("seed").value = state.seed;
@@ -79,6 +80,7 @@ function specParams() {
   if (state.weights) for (const kind of KINDS) q.set(`w_${kind}`, state.weights[kind]);
   if (state.exclude.length) q.set("exclude", state.exclude.join(","));
   if (state.reference) q.set("reference", state.reference);
+  if (state.scenario) q.set("scenario", state.scenario);
   return q;
 }
 
@@ -235,7 +237,10 @@ function describeSource(s) {
     const filters = Object.entries(s.filters).map(([k, v]) => `${k} = ${v.join(" or ")}`).join(", ");
     box.append(el("h3", `Store table ${s.table} (dataset ${s.dataset}; raw files: ${s.files.join(", ")})`),
                el("p", `${s.matched} row(s) where ${filters || "—"}${s.year !== null ? `, year ${s.year}` : ""}` +
-                       `; "row" is the row number in the table.`, "note"), recordTable(s.rows));
+                       `; "row" is the row number in the table.`, "note"), recordTable(s.rows.map(r => {
+                         const {raw, ...rest} = r;
+                         return rest;
+                       })), rawLines(s.rows));
   } else if (s.type === "literature") {
     box.append(el("h3", `Cited figure ${s.id}: ${fmt(s.value)} ${s.unit || ""}` +
                         (s.low !== null || s.high !== null ? ` (${fmt(s.low)}–${fmt(s.high)})` : "") +
@@ -254,6 +259,25 @@ function describeSource(s) {
   return box;
 }
 
+// The raw file's own lines behind store rows (where the table carries each row's source file and line).
+function rawLines(rows) {
+  const lines = rows.filter(r => r.raw).slice(0, 12);
+  if (!lines.length) return el("p", "These rows are sums over several raw lines (no single line to show).", "note");
+  const box = el("div", null, "raw-lines");
+  box.dataset.testid = "raw-lines";
+  box.append(el("h4", `The raw lines (file in the data package, line number, the file's own values)`));
+  const list = el("ul");
+  for (const r of lines) {
+    const item = el("li");
+    item.dataset.testid = "raw-line";
+    item.append(el("code", `${r.raw.file}:${r.raw.line}`),
+                document.createTextNode(` — ${Object.entries(r.raw.values).map(([k, v]) => `${k} = ${v}`).join("; ")}`));
+    list.append(item);
+  }
+  box.append(list);
+  return box;
+}
+
 async function showSources() {
   const {year} = state.cell;
   for (const tr of document.querySelectorAll("#drill-indicators tbody tr"))
@@ -267,7 +291,8 @@ async function showSources() {
 
 // ---------------------------------------------------------------------------------------------- what-if
 function whatIfActive() {
-  return state.perspective && (state.perspective !== "neutral" || state.weights || state.exclude.length || state.reference);
+  return state.perspective && (state.perspective !== "neutral" || state.weights || state.exclude.length || state.reference
+                               || state.scenario);
 }
 
 function setWeightControls() {
@@ -320,6 +345,7 @@ function buildWhatIf(indicators) {
   }));
   select.addEventListener("change", () => { state.perspective = select.value; state.weights = null; setWeightControls(); whatIfChanged(); });
   document.getElementById("reference").addEventListener("change", event => { state.reference = event.target.value; whatIfChanged(); });
+  buildScenarioControl();
   document.getElementById("reset-whatif").addEventListener("click", () => {
     state.weights = null; state.exclude = []; state.reference = ""; setWeightControls(); whatIfChanged();
   });
@@ -331,7 +357,7 @@ function showWhatIf(result) {
   const verdict = result.verdict;
   const p = verdict.p_mex_more === null ? "not comparable" : verdict.p_mex_more.toFixed(3);
   document.getElementById("verdict").textContent =
-    `${verdict.summary} [What-if, ${result.specification}: P(Mexico's sovereignty is the more threatened, ${verdict.year}) = ${p}.]`;
+    `${verdict.summary} [What-if, ${result.specification}${result.scenario ? `, scenario ${result.scenario}` : ""}: P(Mexico's sovereignty is the more threatened, ${verdict.year}) = ${p}.]`;
   document.getElementById("verdict").dataset.p = p;
   document.getElementById("whatif-note").textContent = result.notes.join(" ");
   // redraw the heatmap's cells from the re-aggregated ledger (same rows and columns as the report's chart)
@@ -349,32 +375,86 @@ function showWhatIf(result) {
       ? `${label} ${trace.x[j]}: median ${r.median.toFixed(2)}, 90% interval ${r.low90.toFixed(2)}–${r.high90.toFixed(2)} (what-if: ${result.specification})`
       : "")));
   }
-  Plotly.restyle(node, {z: [z], text: [text], hovertext: [hover]}, [0]);
+  // the verdict is painted first, the heatmap just after that frame (its cell labels are most of a redraw's cost)
+  requestAnimationFrame(() => setTimeout(() => Plotly.restyle(node, {z: [z], text: [text], hovertext: [hover]}, [0])));
 }
 
 async function updateWhatIf() {
   const download = document.getElementById("download-spec");
   const params = specParams();
   params.set("seed", state.seed);
+  params.set("years", `${state.first}:${state.last}`);
   download.href = `/api/whatif.toml?${params}`;
   writeURL();
   if (!whatIfActive()) {
     document.getElementById("verdict").textContent = summary.verdict.summary;
     document.getElementById("whatif-note").textContent = "";
+    document.getElementById("command").textContent = plainCommand();
     Plotly.restyle("ledger", {z: [charts.ledger.data[0].z], text: [charts.ledger.data[0].text],
                               hovertext: [charts.ledger.data[0].hovertext]}, [0]);
     return;
   }
   const ticket = ++whatIfRequest;
-  params.set("years", `${state.first}:${state.last}`);
-  const result = await getJSON(`/api/whatif?${params}`);
-  if (ticket === whatIfRequest) showWhatIf(result);  // a later change has already been sent: drop this answer
+  const result = await getWhatIf(`/api/whatif?${params}`);
+  if (ticket === whatIfRequest) {  // a later change has already been sent: drop this answer
+    showWhatIf(result);
+    document.getElementById("command").textContent = result.command;
+  }
 }
 
-let whatIfTimer = null;
+// One what-if request at a time: a change made while one is in flight is sent when it returns (only the latest
+// state), so a dragged slider neither floods the server nor waits on a timer.
+let whatIfBusy = false, whatIfAgain = false;
 function whatIfChanged() {
-  clearTimeout(whatIfTimer);
-  whatIfTimer = setTimeout(() => updateWhatIf().catch(showError), 30);
+  if (whatIfBusy) { whatIfAgain = true; return; }
+  whatIfBusy = true;
+  updateWhatIf().catch(showError).finally(() => {
+    whatIfBusy = false;
+    if (whatIfAgain) { whatIfAgain = false; whatIfChanged(); }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- policy scenario
+// A scenario changes the modelled flows, so the server runs the models once for it (in its bounded queue) and
+// keeps the run: the first what-if under a scenario waits minutes, later ones are a re-aggregation.
+function buildScenarioControl() {
+  const select = document.getElementById("scenario-select");
+  for (const s of scenarios) {
+    const option = el("option", `${s.name} — ${s.description}`);
+    option.value = s.name;
+    select.append(option);
+  }
+  if (!scenarios.some(s => s.name === state.scenario)) state.scenario = "";
+  select.value = state.scenario;
+  select.addEventListener("change", () => { state.scenario = select.value; whatIfChanged(); });
+}
+
+function plainCommand() {
+  return `ironriver assess --years ${state.first}:${state.last}${state.seed ? ` --seed ${state.seed}` : ""}`;
+}
+
+// GET a what-if; while a scenario's model run is going, say so; a full queue (503) is retried after Retry-After.
+async function getWhatIf(url, attempt = 0) {
+  const status = document.getElementById("whatif-status");
+  const slow = state.scenario && setTimeout(() => {
+    status.textContent = `computing the "${state.scenario}" scenario: the models run once on the server (minutes)…`;
+    status.dataset.computing = "true";
+  }, 400);
+  try {
+    const response = await fetch(url);
+    const body = await response.json();
+    if (response.status === 503 && attempt < 40) {
+      status.textContent = `the server is busy with other model runs; trying again in ${response.headers.get("Retry-After")} s…`;
+      await new Promise(resolve => setTimeout(resolve, 1000 * (+response.headers.get("Retry-After") || 5)));
+      return getWhatIf(url, attempt + 1);
+    }
+    if (!response.ok) throw new Error(body.error || response.statusText);
+    status.textContent = "";
+    delete status.dataset.computing;
+    return body;
+  } finally {
+    clearTimeout(slow);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- tables
@@ -458,7 +538,8 @@ function start() {
     event.preventDefault();
     fillLiterature(document.getElementById("literature-search").value).catch(showError);
   });
-  getJSON("/api/perspectives").then(list => { perspectives = list; })
+  Promise.all([getJSON("/api/perspectives"), getJSON("/api/scenarios")])
+    .then(([list, known]) => { perspectives = list; scenarios = known; })
     .catch(() => { perspectives = []; })
     .then(() => Promise.all([runAssessment(true), fillLiterature("flow_"), fillTables()]))
     .catch(showError)
