@@ -31,7 +31,8 @@ def page(base: str, chromium_tab: OpenTab) -> Iterator[tuple[Any, list[str], lis
 
 
 def _cell_position(tab: Any, label: str, year: int) -> tuple[float, float]:
-    """Screen coordinates of one heatmap cell (from Plotly's own axes)."""
+    """Screen coordinates of one heatmap cell (from Plotly's own axes), the heatmap scrolled into view first."""
+    tab.locator("#ledger").scroll_into_view_if_needed()
     return tuple(tab.evaluate("""([label, year]) => {
         const gd = document.getElementById('ledger'), box = gd.getBoundingClientRect();
         const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
@@ -133,7 +134,6 @@ def test_dashboard_names_the_headline_year_and_marks_cells_not_observed(page: tu
     shapes = tab.evaluate("document.getElementById('ledger').layout.shapes")
     assert [(s["x0"], s["x1"]) for s in shapes] == [(year - 0.5, year + 0.5)]
     # in the drill-down's table, a forecast value carries "*f" and a carried one "*c" (Mexico, domestic, 2024)
-    tab.locator("#ledger").scroll_into_view_if_needed()
     x, y = _cell_position(tab, "MEX · domestic", 2024)
     tab.mouse.click(x, y)
     tab.wait_for_selector("#drill:not([hidden]) #drill-indicators tbody tr", timeout=30_000)
