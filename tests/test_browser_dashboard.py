@@ -4,6 +4,7 @@ and a click on a ledger cell drills down to the indicators and from an indicator
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,7 +31,8 @@ def page(base: str, chromium_tab: OpenTab) -> Iterator[tuple[Any, list[str], lis
 
 
 def _cell_position(tab: Any, label: str, year: int) -> tuple[float, float]:
-    """Screen coordinates of one heatmap cell (from Plotly's own axes)."""
+    """Screen coordinates of one heatmap cell (from Plotly's own axes), the heatmap scrolled into view first."""
+    tab.locator("#ledger").scroll_into_view_if_needed()
     return tuple(tab.evaluate("""([label, year]) => {
         const gd = document.getElementById('ledger'), box = gd.getBoundingClientRect();
         const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
@@ -104,4 +106,43 @@ def test_dashboard_shows_the_essay_claims_with_their_statuses(page: tuple, base:
     assert [rows.nth(i).get_attribute("data-claim") for i in range(rows.count())] == list(claim_ids())
     statuses = {rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())}
     assert statuses <= set(STATUSES)
+    assert errors == [] and outside == []
+
+
+def test_dashboard_names_the_headline_year_and_marks_cells_not_observed(page: tuple, base: str) -> None:
+    """The verdict says which year it headlines and why; the heatmap shows each flagged cell's mark as text (not
+    only on hover) and frames the headline year; the drill-down's table marks a carried value; a narrower window
+    headlines the latest year of that window meeting the rule."""
+    from ironriver.plain_words import THREAT_SCORE_SENTENCE
+    from ironriver.sovereignty.headline import MARK_LEGEND
+
+    tab, errors, outside = page
+    tab.goto(base + "/?years=2000:2025")
+    tab.wait_for_selector("body[data-ready=true]", timeout=120_000)
+    verdict = tab.get_by_test_id("verdict")
+    year = int(verdict.get_attribute("data-year"))
+    assert year < 2025 and f"Why {year}:" in verdict.inner_text() and f"In {year}," in verdict.inner_text()
+    assert tab.get_by_test_id("threat-scale").inner_text() == THREAT_SCORE_SENTENCE
+    assert tab.get_by_test_id("mark-legend").inner_text() == MARK_LEGEND
+    assert tab.locator("#later-years li").count() == 2025 - year
+    # the marks are drawn in the cells (a second line of the cell's SVG text), e.g. "0.92" over "*c" for
+    # MEX · Westphalian 2024
+    drawn = tab.evaluate("[...document.querySelectorAll('#ledger text')].map(t => t.textContent)")
+    marked = [t for t in drawn if re.fullmatch(r"\d\.\d\d\*[fpc]+", t)]
+    assert len(marked) > 20 and any("f" in t for t in marked), drawn[:40]
+    assert f"headline year {year}" in drawn
+    shapes = tab.evaluate("document.getElementById('ledger').layout.shapes")
+    assert [(s["x0"], s["x1"]) for s in shapes] == [(year - 0.5, year + 0.5)]
+    # in the drill-down's table, a forecast value carries "*f" and a carried one "*c" (Mexico, domestic, 2024)
+    x, y = _cell_position(tab, "MEX · domestic", 2024)
+    tab.mouse.click(x, y)
+    tab.wait_for_selector("#drill:not([hidden]) #drill-indicators tbody tr", timeout=30_000)
+    rows = tab.locator("#drill-indicators tbody tr")
+    assert " *f" in rows.filter(has_text="mx_spillover_effect").first.inner_text()
+    assert " *c" in rows.filter(has_text="mx_us_gun_homicide_rate").first.inner_text()
+    # a window ending before the headline year headlines its own latest year meeting the rule
+    tab.goto(base + "/?years=2000:2010")
+    tab.wait_for_selector("body[data-ready=true]", timeout=120_000)
+    narrow = int(tab.get_by_test_id("verdict").get_attribute("data-year"))
+    assert narrow <= 2010 and f"Why {narrow}:" in tab.get_by_test_id("verdict").inner_text()
     assert errors == [] and outside == []

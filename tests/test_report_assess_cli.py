@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,11 +52,18 @@ def json_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 def test_json_holds_the_ledger_and_the_verdict(json_run: tuple[Path, dict]) -> None:
     folder, payload = json_run
     assert payload["years"] == [2005, 2024] and payload["seed"] == 3
-    assert payload["verdict"]["year"] == 2024 and payload["verdict"]["sentence"].startswith("In 2024")
+    year = payload["headline"]["year"]          # the headline rule's year: later ones are listed with why not
+    assert payload["verdict"]["year"] == year and payload["verdict"]["sentence"].startswith(f"In {year}")
+    assert [row["year"] for row in payload["headline"]["later_years"]] == list(range(year + 1, 2025))
+    assert all(row["why_not"] for row in payload["headline"]["later_years"])
+    assert f"Why {year}:" in payload["verdict"]["summary"] and payload["headline"]["rule"]
     assert 0.0 <= payload["verdict"]["p_mex_more"] <= 1.0
     states = {(row["state"], row["kind"]) for row in payload["ledger"]}
     assert len(states) == 10 and {row["year"] for row in payload["ledger"]} == set(range(2005, 2025))
     assert all(row["median"] is None or 0.0 <= row["median"] <= 1.0 for row in payload["ledger"])
+    flags = {"forecast", "partial_year", "carried_forward"}
+    assert all(row["status"] in ("observed", "missing") or set(row["status"].split(", ")) <= flags
+               for row in payload["ledger"])
     assert (folder / "out.html").stat().st_size > 1_000_000
     assert [p.name for p in folder.iterdir()] == ["out.html"]          # no temporary file left behind
 
@@ -66,5 +74,9 @@ def test_terminal_output_prints_verdict_ledger_and_series(tmp_path: Path) -> Non
     assert "verdict (2020)" in done.stdout and "The sovereignty ledger, 2020" in done.stdout
     assert "Overall threat by year" in done.stdout
     assert done.stdout.count("How to read a threat score") == 2  # under the ledger and under the series
+    assert done.stdout.count("* marks a score") == 2              # the marks' legend under both tables
+    assert "Why 2020: 2020 is the latest year" in " ".join(done.stdout.split())
+    # the spillover effect is a forecast after 2008: Mexico's overall cells carry an "f" mark in the series table
+    assert re.search(r"\]\*fc?\b", done.stdout), done.stdout
     assert ("The iron river" in done.stdout) or ("iron-river series is not available" in done.stdout)
     assert (tmp_path / "ironriver-report.html").exists()

@@ -92,3 +92,36 @@ def test_assumptions_table_lists_every_assumption(model: dict, page: str) -> Non
 
     for assumption_id in ASSUMPTIONS:
         assert f"<code>{assumption_id}</code>" in page
+
+
+def test_the_top_names_the_headline_year_and_why_and_says_how_to_read_a_score(assessment, page: str) -> None:
+    from ironriver.plain_words import GLOSSARY_PAGE, THREAT_SCORE_SENTENCE
+    from ironriver.sovereignty.headline import MARK_LEGEND
+
+    year = assessment.verdict.headline_year
+    top = page[page.index('<section id="verdict">'):page.index("</section>", page.index('<section id="verdict">'))]
+    assert f"<strong>Why {year}:</strong>" in top and assessment.verdict.why.reason.split(";")[0] in top
+    for later, _ in assessment.verdict.why.later_years:
+        assert f"<li>{later}: " in top
+    assert THREAT_SCORE_SENTENCE.replace("'", "&#x27;") in top and MARK_LEGEND in top
+    assert f'<a href="{GLOSSARY_PAGE}">glossary</a>' in top
+
+
+def test_a_forecast_cell_is_marked_in_the_heatmap_tables_and_charts(model: dict, page: str) -> None:
+    """Mexico's spillover effect is a forecast after 2008: its cells carry "*f…" as drawn text, not only on
+    hover; the iron river's forecast years are drawn dashed and shaded."""
+    charts = all_charts(model)
+    heatmap = charts["ledger"].data[0]
+    row = list(heatmap.y).index("MEX · domestic")
+    column = list(heatmap.x).index(2015)
+    assert heatmap.text[row][column].split("<br>")[1].startswith("*f")
+    assert heatmap.texttemplate == "%{text}"                       # the text is drawn in the cell
+    headline = model["verdict"]["year"]
+    cell = next(r for r in model["ledger"] if (r["state"], r["kind"], r["year"]) == ("MEX", "domestic", headline))
+    assert "forecast" in cell["status"] and cell["mark"].startswith("*f")
+    assert f'<span class="mark" title="{cell["status"]}">{cell["mark"]}</span>' in page   # the ledger table
+    overall = next(t for t in charts["overall"].data if t.name == "MEX")
+    assert "circle-open" in overall.marker.symbol and any(str(t).startswith("*f") for t in overall.text)
+    forecast = [r["year"] for r in model["iron_river"]["series"] if r["forecast"]]
+    dashed = next(t for t in charts["iron-river"].data if t.name == "forecast (no evidence)")
+    assert forecast and dashed.line.dash == "dash" and set(forecast) <= set(dashed.x)

@@ -110,6 +110,12 @@ def test_robustness_sentence_names_how_robust(share, word):
     text = robustness_sentence(2025, 0.8, 0.2, share, 1 - share, 128, "MEX", 0.9, "specs/neutral.toml")
     assert word in text and "(P = 0.90 under specs/neutral.toml)" in text
     assert f"Mexico's is the more threatened under {100 * share:.0f}% of the specifications" in text
+    assert " is holds " not in text
+
+
+def test_robustness_sentence_names_neither_state_on_a_tie():
+    text = robustness_sentence(2025, 0.5, 0.5, 0.5, 0.5, 128)
+    assert "neither state is the more threatened" in text and "Mexico's" not in text
 
 
 def test_the_report_section_traces_every_number_and_draws_its_charts():

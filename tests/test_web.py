@@ -120,9 +120,10 @@ def test_window_cut_is_what_assess_gives_for_that_window(client: TestClient, yea
     expected = assess(years, seed=0).to_json_dict()
     got = client.get("/api/assessment", params={"years": years}).json()
     assert got["verdict"]["summary"] == expected["verdict"]["summary"]
+    assert got["headline"] == expected["headline"]                # the headline rule over the window's years
     assert got["verdict"]["p_mex_more"] == expected["verdict"]["p_mex_more"]
     assert got["comparisons"] == expected["comparisons"]
-    keys = ("state", "kind", "year", "median", "low90", "high90", "indicators")
+    keys = ("state", "kind", "year", "median", "low90", "high90", "indicators", "status")
     assert [{k: r[k] for k in keys} for r in got["ledger"]] == [{k: r[k] for k in keys} for r in expected["ledger"]]
     assert got["not_included"] == expected["not_included"]
 

@@ -39,12 +39,18 @@ def _check_out(out: Path) -> Path:
 
 
 def _cell(row: Any) -> str:
+    """``median [low–high]`` and the cell's mark (``*`` and a letter per flag; see MARK_LEGEND)."""
+    from ironriver.sovereignty.headline import mark
+
     if row is None or row["median"] != row["median"]:
         return "—"
-    return f"{row['median']:.2f} [{row['low90']:.2f}–{row['high90']:.2f}]"
+    return f"{row['median']:.2f} [{row['low90']:.2f}–{row['high90']:.2f}]{mark(row.get('status'))}"
 
 
 def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
+    from ironriver.sovereignty.chain import forecast_years
+    from ironriver.sovereignty.headline import MARK_LEGEND, mark
+
     verdict = assessment.verdict
     year = verdict.headline_year
     console.print(Panel(verdict.summary(), title=f"verdict ({year})", border_style="red"))
@@ -61,6 +67,7 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
                        "—" if not c.comparable else f"{c.p_usa_more:.2f}")
     print_table(ledger)
     console.print(THREAT_SCORE_SENTENCE, style="dim")
+    console.print(MARK_LEGEND, style="dim", markup=False)
 
     by_year = Table(title="Overall threat by year: median [90% interval]")
     for column in ("year", "Mexico", "USA", "P(MEX more)"):
@@ -69,10 +76,11 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
     for y in assessment.ledger.years:
         rows = {state: overall[(overall.state == state) & (overall.year == y)].iloc[0] for state in ("MEX", "USA")}
         c = verdict.get(int(y), "overall")
-        by_year.add_row(str(y), _cell(rows["MEX"]), _cell(rows["USA"]),
+        by_year.add_row(f"{y} (headline)" if y == year else str(y), _cell(rows["MEX"]), _cell(rows["USA"]),
                         "—" if not c.comparable else f"{c.p_mex_more:.2f}")
     print_table(by_year)
     console.print(THREAT_SCORE_SENTENCE, style="dim")
+    console.print(MARK_LEGEND, style="dim", markup=False)
 
     if assessment.iron_river is not None:
         draws = assessment.iron_river["draws"]
@@ -81,10 +89,14 @@ def _print_tables(assessment: Any, out: Path, seconds: float) -> None:
         river = Table(title="The iron river: guns trafficked US → Mexico per year (posterior)")
         for column in ("year", "median", "90% interval"):
             river.add_column(column, justify="right")
+        ahead = forecast_years(assessment.iron_river.get("summary"))
         for y, group in draws.groupby("year")["guns_per_year"]:
-            river.add_row(str(y), f"{group.median():,.0f}",
+            river.add_row(f"{y}{mark('forecast') if y in ahead else ''}", f"{group.median():,.0f}",
                           f"{group.quantile(0.05):,.0f} – {group.quantile(0.95):,.0f}")
         print_table(river)
+        if ahead & set(draws["year"].unique()):
+            console.print(f"{mark('forecast')}: no evidence this year, the random walk's forecast", style="dim",
+                          markup=False)
     else:
         console.print("[yellow]The iron-river series is not available in this run.[/yellow]")
     if assessment.contest is not None:

@@ -26,7 +26,8 @@ class VerdictEvidence:
     Attributes
     ----------
     year : int
-        The headline year (the latest with comparable scores).
+        The headline year, by the rule of :mod:`ironriver.sovereignty.headline` (the latest year whose every
+        kind rests on an observed indicator for both states).
     specification : str
         Name of the specification the verdict is read under.
     p_mex_more, p_usa_more : float
@@ -54,6 +55,8 @@ class VerdictEvidence:
     perspectives: dict[str, float] = field(default_factory=dict)
     years_mex_more: int = 0
     years_compared: int = 0
+    year_reason: str = ""
+    """Why ``year`` is the headline year (the verdict's own reason when the two agree)."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,14 @@ def verdict_evidence(assessment: Any, specification: Any = None) -> VerdictEvide
         share_specifications_mex=_finite(result.uncertainty.share_mex[j]),
         share_specifications_usa=_finite(result.uncertainty.share_usa[j]),
         n_specifications=int(result.uncertainty.n_specifications), perspectives=perspectives,
-        years_mex_more=int((finite > 0.5).sum()), years_compared=int(finite.size))
+        years_mex_more=int((finite > 0.5).sum()), years_compared=int(finite.size),
+        year_reason=_year_reason(assessment, int(result.headline_year)))
+
+
+def _year_reason(assessment: Any, year: int) -> str:
+    """The verdict's reason for its headline year, if the contest headlines the same year."""
+    why = getattr(assessment.verdict, "why", None)
+    return why.reason if why is not None and why.year == year else ""
 
 
 def from_assessment(assessment: Any, specification: Any = None) -> ClaimInputs:

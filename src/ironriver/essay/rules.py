@@ -275,6 +275,10 @@ def verdict_robustness(inputs: ClaimInputs) -> Outcome:
          "value": ", ".join(f"{k.replace('_', ' ')} {p:.2f}" if np.isfinite(p) else f"{k.replace('_', ' ')} n/a"
                             for k, p in v.kind_p_mex_more.items()), "lineage": lineage},
     )
+    if v.year_reason:
+        evidence += ({"what": f"why {v.year} is the headline year", "value": v.year_reason,
+                      "lineage": "derived: the headline rule (ironriver.sovereignty.headline.RULE) "
+                                 "applied to every indicator's status in every year"},)
     flips = [name for name, p in v.perspectives.items() if np.isfinite(p) and p <= 0.5]
     why = (f"in {v.year} P = {v.p_mex_more:.2f} under the {v.specification} specification; Mexico is the more "
            f"threatened under {_pct(v.share_specifications_mex)} of sampled specifications")

@@ -14,8 +14,11 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.colors import make_colorscale, sample_colorscale, sequential
 
+from ironriver.sovereignty.headline import FLAGS, MARK_LEGEND
+
 __all__ = ["all_charts", "verdict_chart", "ledger_heatmap", "overall_chart", "indicator_chart", "iron_river_chart",
-           "event_study_chart", "sankey_chart", "us_map", "mx_map", "timeline_chart"]
+           "event_study_chart", "sankey_chart", "us_map", "mx_map", "timeline_chart", "frame_headline_year",
+           "shade_years_after_headline"]
 
 STATE_COLOURS = {"MEX": "#b2182b", "USA": "#2166ac"}
 KIND_COLOURS = {"domestic": "#1b9e77", "interdependence": "#d95f02", "westphalian": "#7570b3",
@@ -61,7 +64,20 @@ def verdict_chart(model: dict[str, Any]) -> go.Figure:
     figure.update_layout(**LAYOUT, title="P(Mexico's sovereignty is the more threatened), by year and kind "
                                          "(ties, where neither is threatened, left out)",
                          yaxis=dict(title="probability", range=[-0.02, 1.02]), xaxis=dict(title="year"))
+    shade_years_after_headline(figure, model)
+    frame_headline_year(figure, model)
     return figure
+
+
+def shade_years_after_headline(figure: go.Figure, model: dict[str, Any]) -> None:
+    """Shade the years after the headline year: each rests on forecasts, part years or carried values in at
+    least one kind (why: the verdict's ``headline.later_years``)."""
+    headline = (model.get("verdict") or {}).get("headline") or {}
+    later = [row["year"] for row in headline.get("later_years", [])]
+    if later:
+        figure.add_vrect(x0=min(later) - 0.5, x1=max(later) + 0.5, fillcolor="#999", opacity=0.15, line_width=0,
+                         annotation_text="not observed in every kind", annotation_position="bottom right",
+                         annotation_font=dict(size=10))
 
 
 def ledger_heatmap(model: dict[str, Any]) -> go.Figure:
@@ -73,18 +89,44 @@ def ledger_heatmap(model: dict[str, Any]) -> go.Figure:
             cells = {r["year"]: r for r in model["ledger"] if r["state"] == state and r["kind"] == kind}
             labels.append(f"{state} · {KIND_LABELS[kind]}")
             z.append([cells[y]["median"] if y in cells else None for y in years])
-            text.append(["" if cells.get(y, {}).get("median") is None else f"{cells[y]['median']:.2f}"
+            text.append(["" if cells.get(y, {}).get("median") is None else
+                         f"{cells[y]['median']:.2f}" + (f"<br>{cells[y]['mark']}" if cells[y].get("mark") else "")
                          for y in years])
             hover.append([_wrap(f"{state} {KIND_LABELS[kind]} {y}: median {_fmt(cells[y]['median'])}, "
-                                f"90% interval {_fmt(cells[y]['low90'])}–{_fmt(cells[y]['high90'])}<br>"
-                                f"lineage: {cells[y]['lineage']}") if y in cells else "" for y in years])
+                                f"90% interval {_fmt(cells[y]['low90'])}–{_fmt(cells[y]['high90'])}"
+                                f"{_status_hover(cells[y])}<br>lineage: {cells[y]['lineage']}") if y in cells else ""
+                         for y in years])
     figure = go.Figure(go.Heatmap(
         z=z[::-1], x=years, y=labels[::-1], text=text[::-1], texttemplate="%{text}", textfont=dict(size=9),
         hovertext=hover[::-1], hoverinfo="text", colorscale="Reds", zmin=0, zmax=1,
         colorbar=dict(title="threat")))
-    figure.update_layout(**{**LAYOUT, "height": 480, "margin": dict(l=170, r=20, t=50, b=45)},
+    figure.update_layout(**{**LAYOUT, "height": 540, "margin": dict(l=170, r=20, t=60, b=100)},
                          title="The ledger: threat in [0, 1] (median; hover for the 90% interval and lineage)")
+    _mark_legend(figure, 0.1)
+    frame_headline_year(figure, model)
     return figure
+
+
+def _status_hover(cell: dict[str, Any]) -> str:
+    status = cell.get("status")
+    return "" if not status or status == "observed" else f"<br>rests partly on values not observed that year: {status}"
+
+
+def _mark_legend(figure: go.Figure, below: float = 0.2) -> None:
+    """The marks' legend under the chart (``*`` and a letter per flag), visible without hovering; ``below`` is
+    its distance under the plot, as a share of the plot's height."""
+    figure.add_annotation(text=_wrap(MARK_LEGEND, 150), xref="paper", yref="paper", x=0, y=-below, xanchor="left",
+                          yanchor="top", showarrow=False, align="left", font=dict(size=10, color="#555"))
+
+
+def frame_headline_year(figure: go.Figure, model: dict[str, Any]) -> None:
+    """Frame the headline year's column (or line) and label it; nothing if the model has no verdict."""
+    year = (model.get("verdict") or {}).get("year")
+    if year is None:
+        return
+    figure.add_vrect(x0=year - 0.5, x1=year + 0.5, line=dict(color="#111", width=2), fillcolor="rgba(0,0,0,0)")
+    figure.add_annotation(text=f"headline year {year}", x=year, xref="x", y=1, yref="paper", yanchor="bottom",
+                          showarrow=False, font=dict(size=10))
 
 
 def overall_chart(model: dict[str, Any]) -> go.Figure:
@@ -99,12 +141,24 @@ def overall_chart(model: dict[str, Any]) -> go.Figure:
                                     [r["low90"] for r in rows][::-1], fill="toself", fillcolor=colour,
                                     opacity=0.2, line=dict(width=0), hoverinfo="skip", showlegend=False))
         figure.add_trace(go.Scatter(
-            x=years, y=[r["median"] for r in rows], mode="lines+markers", name=state, line=dict(color=colour),
+            x=years, y=[r["median"] for r in rows], mode="lines+markers+text", name=state, line=dict(color=colour),
+            marker=dict(symbol=[_symbol("circle", r) for r in rows], size=8),
+            text=[r.get("mark", "") for r in rows], textposition="top center", textfont=dict(size=9, color=colour),
             hovertext=[_wrap(f"{state} {r['year']}: {_fmt(r['median'])} ({_fmt(r['low90'])}–{_fmt(r['high90'])})"
-                             f"<br>lineage: {r['lineage']}") for r in rows], hoverinfo="text"))
-    figure.update_layout(**LAYOUT, title="Overall threat with 90% intervals (posterior draws × weightings)",
+                             f"{_status_hover(r)}<br>lineage: {r['lineage']}") for r in rows], hoverinfo="text"))
+    figure.update_layout(**{**LAYOUT, "height": 460, "margin": dict(l=60, r=20, t=60, b=110)},
+                         title="Overall threat with 90% intervals (posterior draws × weightings; open marker = "
+                               "rests partly on values not observed that year)",
                          yaxis=dict(title="threat", range=[0, 1]), xaxis=dict(title="year"))
+    _mark_legend(figure)
+    frame_headline_year(figure, model)
     return figure
+
+
+def _symbol(base: str, row: dict[str, Any]) -> str:
+    """``base`` filled for a value observed that year, open for a forecast, part-year or carried one."""
+    status = row.get("status", "observed")
+    return base if status in ("observed", "missing", "") else f"{base}-open"
 
 
 def indicator_chart(model: dict[str, Any], kind: str) -> go.Figure:
@@ -118,19 +172,23 @@ def indicator_chart(model: dict[str, Any], kind: str) -> go.Figure:
             x=[v["year"] for v in values], y=[v["threat"] for v in values], mode="lines+markers",
             name=f"{block['state']}: {block['title']}",
             line=dict(color=colour, dash="solid" if block["state"] == "MEX" else "dash"),
-            marker=dict(symbol="circle" if block["state"] == "MEX" else "square"),
+            marker=dict(symbol=[_symbol("circle" if block["state"] == "MEX" else "square",
+                                        {"status": "observed" if v["status"] == "observed" else "flagged"})
+                                for v in values], size=8),
             error_y=dict(type="data", symmetric=False,
                          array=[(v["threat_high90"] or 0) - (v["threat"] or 0) for v in values],
                          arrayminus=[(v["threat"] or 0) - (v["threat_low90"] or 0) for v in values],
                          thickness=1, width=2),
             hovertext=[_wrap(f"{block['title']} ({block['state']}) {v['year']}: value {_fmt(v['value'], 3)} "
                              f"{block['unit']} (90% {_fmt(v['low90'], 3)}–{_fmt(v['high90'], 3)}); threat "
-                             f"{_fmt(v['threat'])} ({_fmt(v['threat_low90'])}–{_fmt(v['threat_high90'])})<br>"
+                             f"{_fmt(v['threat'])} ({_fmt(v['threat_low90'])}–{_fmt(v['threat_high90'])})"
+                             f"{_status_hover({'status': FLAGS.get(v['status'], 'observed')})}<br>"
                              f"lineage: {v['lineage']['value']}<br>transform: {block['transform']}")
                        for v in values], hoverinfo="text"))
-    figure.update_layout(**{**LAYOUT, "legend": dict(orientation="h", y=-0.25)},
-                         title=f"{KIND_LABELS[kind].capitalize()} sovereignty: indicator threats "
-                               f"(MEX solid, USA dashed; bars = 90% intervals)",
+    figure.update_layout(**{**LAYOUT, "legend": dict(orientation="h", y=-0.25), "margin": dict(l=60, r=20, t=75, b=45)},
+                         title=_wrap(f"{KIND_LABELS[kind].capitalize()} sovereignty: indicator threats "
+                                     f"(MEX solid, USA dashed; bars = 90% intervals; open marker = forecast, part "
+                                     f"year or carried forward)", 110),
                          yaxis=dict(title="threat", range=[-0.02, 1.02]), xaxis=dict(title="year"))
     return figure
 
@@ -148,9 +206,11 @@ def iron_river_chart(model: dict[str, Any]) -> go.Figure | None:
                                 name="90% interval", hoverinfo="skip"))
     figure.add_trace(go.Scatter(
         x=years, y=[r["median"] for r in rows], mode="lines+markers", name="posterior median",
-        line=dict(color="#b2182b"),
+        line=dict(color="#b2182b"), marker=dict(symbol=["circle-open" if r.get("forecast") else "circle"
+                                                        for r in rows], size=8),
         hovertext=[_wrap(f"{r['year']}: {_fmt(r['median'], 0)} guns/year (90% {_fmt(r['low90'], 0)}–"
                          f"{_fmt(r['high90'], 0)})<br>lineage: {r['lineage']}") for r in rows], hoverinfo="text"))
+    _mark_forecast(figure, rows)
     marks = [m for m in section["literature"] if m["period_start"] is not None]
     first, last = model["meta"]["first_year"], model["meta"]["last_year"]
     marks = [m for m in marks if m["period_end"] >= first and m["period_start"] <= last]
@@ -166,6 +226,20 @@ def iron_river_chart(model: dict[str, Any]) -> go.Figure | None:
     figure.update_layout(**LAYOUT, title="The iron river: guns trafficked from the US to Mexico per year",
                          yaxis=dict(title="guns per year", rangemode="tozero"), xaxis=dict(title="year"))
     return figure
+
+
+def _mark_forecast(figure: go.Figure, rows: list[dict[str, Any]]) -> None:
+    """Dash the median over the forecast years (no evidence: the random walk's forecast) and shade them."""
+    ahead = [r for r in rows if r.get("forecast")]
+    if not ahead:
+        return
+    joined = [r for r in rows if r["year"] == ahead[0]["year"] - 1] + ahead   # the dashes start at the last evidence
+    figure.add_trace(go.Scatter(x=[r["year"] for r in joined], y=[r["median"] for r in joined], mode="lines",
+                                name="forecast (no evidence)", line=dict(color="#b2182b", dash="dash", width=3),
+                                hoverinfo="skip"))
+    figure.add_vrect(x0=ahead[0]["year"] - 0.5, x1=ahead[-1]["year"] + 0.5, fillcolor="#999", opacity=0.15,
+                     line_width=0, annotation_text="forecast: no evidence", annotation_position="top left",
+                     annotation_font=dict(size=10))
 
 
 def event_study_chart(model: dict[str, Any]) -> go.Figure | None:

@@ -21,8 +21,10 @@ import pandas as pd
 from ironriver.assumptions import all_assumptions
 from ironriver.report.claims import claims_block
 from ironriver.sovereignty.catalogue import INDICATORS, KINDS, STATES
-from ironriver.sovereignty.chain import Assessment, concept_records
+from ironriver.sovereignty.chain import Assessment, concept_records, forecast_years
+from ironriver.plain_words import GLOSSARY_PAGE, THREAT_SCORE_SENTENCE
 from ironriver.sovereignty.events import CODING_RULE
+from ironriver.sovereignty.headline import MARK_LEGEND, mark
 from ironriver.sovereignty.measures import firearm_homicide_rates
 from ironriver.sovereignty.verdict import KIND_NAMES, sentence
 
@@ -53,13 +55,26 @@ def _verdict_rows(assessment: Assessment) -> list[dict[str, Any]]:
     return rows
 
 
+_HEADLINE_LINEAGE = ("derived: the headline rule (ironriver.sovereignty.headline.RULE) applied to the status of "
+                     "every indicator in every year")
+
+
+def _headline(verdict: Any) -> dict[str, Any] | None:
+    """Why the verdict's year is the headline, and why each later year is not (None if not known)."""
+    if verdict.why is None:
+        return None
+    section = verdict.why.to_json()
+    section["later_years"] = [{**row, "lineage": _HEADLINE_LINEAGE} for row in section["later_years"]]
+    return {**section, "lineage": _HEADLINE_LINEAGE}
+
+
 def _ledger_rows(assessment: Assessment) -> list[dict[str, Any]]:
     rows = []
     for row in assessment.ledger.table().to_dict("records"):
         used = row["indicators"] or "none"
         rows.append({"state": row["state"], "kind": row["kind"], "year": int(row["year"]),
                      "median": _f(row["median"]), "low90": _f(row["low90"]), "high90": _f(row["high90"]),
-                     "indicators": row["indicators"],
+                     "indicators": row["indicators"], "status": row["status"], "mark": mark(row["status"]),
                      "lineage": f"derived: Dirichlet-weighted mean of indicator threats ({used}); median and 90% "
                                 f"interval over posterior draws × weightings"})
     return rows
@@ -142,9 +157,11 @@ def _iron_river(assessment: Assessment) -> dict[str, Any]:
     draws = draws[(draws["year"] >= lo) & (draws["year"] <= hi)]
     grouped = draws.groupby("year")["guns_per_year"]
     n = int(draws["draw"].nunique())
+    forecast = forecast_years(assessment.iron_river.get("summary"))
     series = [{"year": int(year), "median": _f(g.median(), 1), "low90": _f(g.quantile(0.05), 1),
-               "high90": _f(g.quantile(0.95), 1),
-               "lineage": f"model iron_river posterior ({n} draws, seed {assessment.seed}), year {int(year)}"}
+               "high90": _f(g.quantile(0.95), 1), "forecast": int(year) in forecast,
+               "lineage": f"model iron_river posterior ({n} draws, seed {assessment.seed}), year {int(year)}"
+                          + (": no evidence this year, the random walk's forecast" if int(year) in forecast else "")}
               for year, g in grouped]
     comparison = []
     table = assessment.iron_river.get("compare_literature")
@@ -361,7 +378,9 @@ def build_model(assessment: Assessment) -> dict[str, Any]:
                  "n_weightings": int(assessment.ledger.kind_weights.shape[0]),
                  "lineage": "run options (--years, --seed, --scenario) and the ledger's sample sizes"},
         "verdict": {**headline, "summary": verdict.summary(), "across": verdict.across(),
+                    "headline": _headline(verdict),
                     "by_kind": [r for r in _verdict_rows(assessment) if r["year"] == verdict.headline_year]},
+        "plain_words": {"threat_score": THREAT_SCORE_SENTENCE, "marks": MARK_LEGEND, "glossary": GLOSSARY_PAGE},
         "verdict_by_year": _verdict_rows(assessment),
         "kinds": [{"kind": k, "name": KIND_NAMES[k]} for k in KINDS],
         "states": list(STATES),

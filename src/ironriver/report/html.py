@@ -23,6 +23,7 @@ from ironriver.report.charts import KIND_LABELS, all_charts
 from ironriver.report.claims import claims_section
 from ironriver.report.datamodel import to_json
 from ironriver.report.lineage import check_lineage
+from ironriver.sovereignty.headline import FLAGS, mark
 
 __all__ = ["render", "write_report", "DEFAULT_REPORT", "chart_count"]
 
@@ -43,6 +44,8 @@ table{border-collapse:collapse;width:100%;font-size:.85rem;background:#fff;margi
 th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .45rem;text-align:left;vertical-align:top}
 th{background:#f0f0f0}
 .num{border-bottom:1px dotted #999;cursor:help;white-space:nowrap}
+.mark{color:#8a4b00;font-weight:600;cursor:help}
+.plain{color:#444;font-size:.9rem}
 nav a{margin-right:.8rem;font-size:.9rem}
 details{margin:.5rem 0}
 code{font-size:.85em}
@@ -99,17 +102,49 @@ def chart_count(model: dict[str, Any]) -> int:
 
 def _verdict_section(model: dict[str, Any]) -> str:
     v = model["verdict"]
+    cells = {(r["state"], r["kind"]): r for r in model["ledger"] if r["year"] == v["year"]}
     rows = "".join(
-        f"<tr><td>{_e(KIND_LABELS[r['kind']])}</td><td>{_num(r['p_mex_more'], r['lineage'])}</td>"
+        f"<tr><td>{_e(KIND_LABELS[r['kind']])}{_kind_marks(cells, r['kind'])}</td>"
+        f"<td>{_num(r['p_mex_more'], r['lineage'])}</td>"
         f"<td>{_num(r['p_usa_more'], r['lineage'])}</td><td>{_num(r['p_tie'], r['lineage'])}</td>"
         f"<td>{_num(r['share_draws_mex'], r['lineage'], percent=True)}</td>"
         f"<td>{_num(r['share_weightings_mex'], r['lineage'], percent=True)}</td><td>{_e(r['sentence'])}</td></tr>"
         for r in v["by_kind"])
     return (f'<section id="verdict"><div class="verdict"><div class="headline">{_e(v["sentence"])}</div>'
-            f"<p>{_e(v['across'])}</p></div>"
+            f"{_headline_reason(v.get('headline'))}<p>{_e(v['across'])}</p>{_plain_words(model)}</div>"
             f"<table><thead><tr><th>kind ({v['year']})</th><th>P(MEX more)</th><th>P(USA more)</th><th>P(tie)</th>"
             f"<th>share of draws, MEX</th><th>share of weightings, MEX</th><th>in words</th></tr></thead>"
             f"<tbody>{rows}</tbody></table></section>")
+
+
+def _kind_marks(cells: dict[tuple[str, str], dict[str, Any]], kind: str) -> str:
+    """Each state's mark on a kind in the verdict's year, e.g. ``MEX *fc``, or nothing if both are observed."""
+    marks = [f"{state} {_mark(cells[(state, kind)])}" for state in ("MEX", "USA")
+             if (state, kind) in cells and cells[(state, kind)].get("mark")]
+    return f"<br><small>{' · '.join(marks)}</small>" if marks else ""
+
+
+def _headline_reason(headline: dict[str, Any] | None) -> str:
+    """Why the headline year, the rule, and why each later year is not the headline (marked in every chart)."""
+    if not headline:
+        return ""
+    later = "".join(f"<li>{y['year']}: {_e('; '.join(y['why_not']))}</li>" for y in headline["later_years"])
+    return (f'<p class="why-year" data-testid="headline-reason"><strong>Why {headline["year"]}:</strong> '
+            f"{_e(headline['reason'])}</p>"
+            f'<details><summary>The rule, and why not a later year</summary><p>{_e(headline["rule"])}</p>'
+            + (f"<ul>{later}</ul>" if later else "") + "</details>")
+
+
+def _plain_words(model: dict[str, Any]) -> str:
+    """How to read a threat score, what the marks on cells mean, and where the glossary is."""
+    words = model.get("plain_words")
+    if not words:
+        return ""
+    return (f'<p class="plain" data-testid="threat-scale">{_e(words["threat_score"])}</p>'
+            f'<p class="plain" data-testid="mark-legend">{_e(words["marks"])}</p>'
+            f'<p class="plain">The terms used here (posterior, 90% interval, ESS, k̂, placebo, CR1, Dirichlet '
+            f'weighting, …) are explained in the <a href="{_e(words["glossary"])}">glossary</a> '
+            f"(<code>{_e(words['glossary'])}</code> in ironriver's source distribution).</p>")
 
 
 def _missing_section(model: dict[str, Any]) -> str:
@@ -130,18 +165,36 @@ def _ledger_table(model: dict[str, Any]) -> str:
             if cell is None:
                 continue
             rows.append(f"<tr><td>{state}</td><td>{_e(KIND_LABELS[kind])}</td><td>{_num(cell['median'], cell['lineage'])}"
-                        f"</td><td>{_num(cell['low90'], cell['lineage'])} – {_num(cell['high90'], cell['lineage'])}</td>"
+                        f"{_mark(cell)}</td><td>{_num(cell['low90'], cell['lineage'])} – "
+                        f"{_num(cell['high90'], cell['lineage'])}</td>"
+                        f"<td>{_e(cell.get('status', ''))}</td>"
                         f"<td><code>{_e(cell['indicators'] or 'none')}</code></td></tr>")
-    return (f"<h3>The ledger in {year}</h3><table><thead><tr><th>state</th><th>kind</th><th>median threat</th>"
-            f"<th>90% interval</th><th>indicators</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return (f"<h3>The ledger in {year} (the headline year)</h3><table><thead><tr><th>state</th><th>kind</th>"
+            f"<th>median threat</th><th>90% interval</th><th>values not observed in {year}</th><th>indicators</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _mark(row: dict[str, Any]) -> str:
+    """A cell's visible mark (``*`` and a letter per flag), with its flags in words as a tooltip."""
+    if not row.get("mark"):
+        return ""
+    return f'<span class="mark" title="{_e(row["status"])}">{_e(row["mark"])}</span>'
+
+
+def _status_words(status: str) -> str:
+    """An indicator status as a cell flag (``carried`` → ``carried_forward``), ``""`` if observed."""
+    return FLAGS.get(status, "")
 
 
 def _indicator_table(model: dict[str, Any]) -> str:
     rows = []
     for block in model["indicators"]:
         latest = block["values"][-1] if block["values"] else None
+        flag = _status_words(latest["status"]) if latest else ""
         last = (f"{latest['year']}: {_num(latest['value'], _lineage(latest, 'value'), None)} → threat "
-                f"{_num(latest['threat'], _lineage(latest, 'threat'))}") if latest else "no value in the window"
+                f"{_num(latest['threat'], _lineage(latest, 'threat'))}"
+                + (f' <span class="mark" title="{_e(flag)}">{_e(mark(flag))}</span> ({_e(flag)})' if flag else "")
+                ) if latest else "no value in the window"
         rows.append(f"<tr><td><code>{_e(block['id'])}</code><br>{_e(block['title'])}</td><td>{block['state']}</td>"
                     f"<td>{_e(KIND_LABELS[block['kind']])}</td><td>{_e(block['formula'])}<br><em>{_e(block['unit'])}; "
                     f"{_e(block['direction'])}</em></td><td>{_e(block['transform'])}</td>"

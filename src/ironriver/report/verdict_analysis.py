@@ -73,6 +73,7 @@ def perspectives_chart(model: dict[str, Any]) -> go.Figure | None:
     figure.add_hline(y=0.5, line=dict(color="#999", dash="dot"))
     figure.update_layout(**_LAYOUT, title="P(Mexico's sovereignty is the more threatened) under each perspective",
                          yaxis=dict(title="P(MEX more threatened)", range=[0, 1.02]), xaxis=dict(title="year"))
+    mark_headline_years(figure, model)
     return figure
 
 
@@ -102,6 +103,7 @@ def sensitivity_chart(model: dict[str, Any]) -> go.Figure | None:
     figure.update_layout(**{**_LAYOUT, "height": 460, "margin": dict(l=210, r=20, t=50, b=45)},
                          title="What drives the gap between the two states' scores (total Sobol index)",
                          xaxis=dict(title="year"))
+    mark_headline_years(figure, model)
     return figure
 
 
@@ -113,12 +115,17 @@ def verdict_analysis_section(model: dict[str, Any], charts_html: str) -> str:
                 "Not included in this run.</p></section>")
     e = html.escape
     spec = branch["specification"]
+    headline = (model.get("verdict") or {}).get("year")
     flips = "".join(f"<li>{e(f['change'])}</li>" for f in branch["flip"])
     perspectives = "".join(
         f"<tr><td><code>{e(p['file'])}</code></td><td>{e(p['description'])}</td>"
         + "".join(f"<td>{'—' if p['p_mex_more'].get(str(y)) is None else format(p['p_mex_more'][str(y)], '.2f')}</td>"
-                  for y in _table_years(branch)) + "</tr>" for p in branch["specifications"])
-    header = "".join(f"<th>{y}</th>" for y in _table_years(branch))
+                  for y in _table_years(branch, headline)) + "</tr>" for p in branch["specifications"])
+    header = "".join(f"<th>{y}{' (headline)' if y == headline else '*' if headline and y > headline else ''}</th>"
+                     for y in _table_years(branch, headline))
+    later = ("<p class=\"plain\">* a year after the headline year: in at least one kind, one of the states rests on "
+             "no indicator observed that year (see the verdict).</p>"
+             if headline and any(y > headline for y in _table_years(branch, headline)) else "")
     intro = (f"The verdict above uses the specification <code>{e(spec['file'])}</code>. Every choice behind it "
              "— which indicators count, how values become threats, how threats are combined, how much each kind "
              "weighs, how long a value may be carried and how fast the spillover fades — is an input with a "
@@ -126,15 +133,23 @@ def verdict_analysis_section(model: dict[str, Any], charts_html: str) -> str:
     return (f'<section id="what-would-change"><h2>What would change the verdict</h2><p>{intro}</p>'
             f"<h3>Under each shipped perspective: P(Mexico's sovereignty is the more threatened)</h3>"
             f"<table><thead><tr><th>file</th><th>whose view</th>{header}</tr></thead><tbody>{perspectives}"
-            f"</tbody></table>{charts_html}<h3>What would flip it, year by year</h3><ul class=\"flips\">{flips}</ul>"
+            f"</tbody></table>{later}{charts_html}<h3>What would flip it, year by year</h3><ul class=\"flips\">{flips}</ul>"
             "<p>Run any perspective with <code>ironriver assess --spec specs/NAME.toml</code>, or write your own "
             "file in the same format.</p></section>")
 
 
-def _table_years(branch: dict[str, Any]) -> list[int]:
-    """A readable subset of years for the perspectives table: every fifth year and the last."""
+def _table_years(branch: dict[str, Any], headline: int | None = None) -> list[int]:
+    """A readable subset of years for the perspectives table: every fifth year, the headline year and the last."""
     years = sorted(int(y) for y in branch["specification"]["p_mex_more"] if y != "lineage")
     if not years:
         return []
-    chosen = [y for y in years if y % 5 == 0]
+    chosen = [y for y in years if y % 5 == 0] + ([headline] if headline in years else [])
     return sorted(set(chosen + [years[-1]]))
+
+
+def mark_headline_years(figure: go.Figure, model: dict[str, Any]) -> None:
+    """The report's marks for years: the headline year framed, the years after it shaded."""
+    from ironriver.report.charts import frame_headline_year, shade_years_after_headline
+
+    shade_years_after_headline(figure, model)
+    frame_headline_year(figure, model)

@@ -106,6 +106,7 @@ class Assessment:
             "verdict": {"year": self.verdict.headline_year, "sentence": self.verdict.sentence(),
                         "summary": self.verdict.summary(),
                         **{k: _clean(v) for k, v in self.verdict.headline.__dict__.items()}},
+            "headline": self.verdict.why.to_json() if self.verdict.why is not None else None,
             "comparisons": [{k: _clean(v) for k, v in row.items()} for row in verdicts.to_dict("records")],
             "ledger": [{k: _clean(v) for k, v in row.items()} for row in table.to_dict("records")],
             "concepts": concept_records(),
@@ -558,6 +559,7 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
                                 f"in arrivals)")
         inputs.flow_draws = flows
         inputs.attrition_draws = models["iron_river"].get("attrition")
+        inputs.flow_forecast_years = forecast_years(models["iron_river"].get("summary"))
     if spill is not None:
         inputs.spillover_effect_draws = spill["effect_draws"]
         inputs.spillover_lineage = spill["effect_lineage"]
@@ -595,6 +597,13 @@ def _note_missing(draws: Any, missing: list[str]) -> None:
     for i, row in enumerate(draws.table.to_dict("records")):
         if (draws.status[i] == "missing").all():
             missing.append(f"{row['id']}: no value in {first}–{last}")
+
+
+def forecast_years(summary: Any) -> frozenset[int]:
+    """The iron-river years flagged ``forecast`` in its summary (past its last year of evidence)."""
+    if not isinstance(summary, pd.DataFrame) or "forecast" not in summary.columns:
+        return frozenset()
+    return frozenset(int(y) for y in summary.loc[summary["forecast"].astype(bool), "year"])
 
 
 def _window_view(iron_river: dict[str, Any], window: tuple[int, int]) -> dict[str, Any]:

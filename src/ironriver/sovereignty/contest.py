@@ -27,6 +27,7 @@ import pandas as pd
 
 from ironriver.sovereignty.aggregate import DEFAULT_WEIGHTINGS, STATE_ORDER, DrawsLike, Scores, aggregate
 from ironriver.sovereignty.flip import YearFlip, flip_analysis
+from ironriver.sovereignty.headline import headline_of, used_status
 from ironriver.sovereignty.ledger import Ledger
 from ironriver.sovereignty.sensitivity import (
     SpecificationUncertainty,
@@ -219,7 +220,8 @@ def contest(central: DrawsLike, specification: Specification | None = None, *,
     sensitivity = sobol_analysis(space, n_base=sobol_base, n_resamples=SOBOL_RESAMPLES, seed=seed)
     flips = tuple(flip_analysis(space, seed=seed))
     comparable = [int(y) for y, p in zip(central.years, scores.p_mex_more) if np.isfinite(p)]
-    headline = max(comparable) if comparable else int(np.max(central.years))
+    used = central.status if scores.threats is None else used_status(central.status, scores.threats)
+    headline = headline_of(used, central.table, scores.comparable, central.years, comparable).year
     result = Contest(np.asarray(central.years), spec, specification_file, scores, perspectives, uncertainty,
                      sensitivity, flips, headline)
     if path is not None:

@@ -3,7 +3,7 @@ the timeline and model outputs to draws of a value per year.
 
 Each function returns a :class:`Measured`: draws ``(n_draws, n_years)`` (NaN where nothing was measured), a
 status per year (``observed``, ``partial`` — a part year annualised —, ``forecast`` — a model effect outside
-its estimation window — or ``missing``) and a lineage line per year. Nothing is carried forward here: one
+its estimation window, or an iron-river flow past its last year of evidence — or ``missing``) and a lineage line per year. Nothing is carried forward here: one
 rule for every indicator of both states fills gaps in :mod:`~ironriver.sovereignty.draws`. Draws come from the
 iron-river posterior (its flow and, draw for draw, its attrition of the illicit stock), the spillover
 estimate, published intervals (uniform within them), disagreeing sources (one per draw) and the shared
@@ -63,6 +63,9 @@ class Inputs:
     """Iron-river posterior of the illicit stock's attrition (share lost a year: the seizure floor plus
     ``attrition_beyond_seizures``): columns ``draw``, ``attrition``, with the draw ids of ``flow_draws``."""
     flow_note: str = ""
+    flow_forecast_years: frozenset[int] = frozenset()
+    """Years of ``flow_draws`` past the iron river's last year of evidence (its random-walk forecast): a value
+    resting on them has status ``forecast``."""
     spillover_effect_draws: np.ndarray | None = None
     """Posterior draws of the 2004 AWB-expiry effect on Mexican homicides, in percent."""
     spillover_lineage: str = ""
@@ -156,6 +159,11 @@ def _attrition_of(inputs: Inputs, draw_ids: np.ndarray) -> np.ndarray | None:
     if not np.isin(draw_ids, by_draw.index).all():
         return None
     return by_draw.loc[draw_ids].to_numpy(dtype=float)
+
+
+def _flow_status(inputs: Inputs, since: int, year: int) -> str:
+    """``forecast`` if a flow of a year in (``since``, ``year``] is the iron river's forecast, else ``observed``."""
+    return "forecast" if any(since < y <= year for y in inputs.flow_forecast_years) else "observed"
 
 
 def _covering_draws(rows: pd.DataFrame, year: int, n_draws: int, rng: np.random.Generator) -> tuple[np.ndarray, str]:
@@ -314,7 +322,8 @@ def illicit_guns_per_soldier(inputs: Inputs, years: np.ndarray, n_draws: int, rn
             out.set(j, stock[:, k] / soldiers[int(year)][0],
                     f"(literature civilian_firearms_mx_sas_2017 − registered_firearms_mx_2017) moved by iron-river "
                     f"inflow draws{inputs.flow_note} and attrition (same posterior draw) to {int(year)} ÷ "
-                    f"{soldiers[int(year)][1]}")
+                    f"{soldiers[int(year)][1]}",
+                    _flow_status(inputs, ANCHOR_YEAR, int(year)))
     return out
 
 
@@ -411,7 +420,8 @@ def inflow_per_legal(inputs: Inputs, years: np.ndarray, n_draws: int, rng: np.ra
         picks, ids = _covering_draws(legal, int(year), n_draws, rng)
         if ids and np.isfinite(flows[:, j]).all():
             out.set(j, flows[:, j] / picks,
-                    f"model iron_river {int(year)}{inputs.flow_note} ÷ literature {ids} (one per draw)")
+                    f"model iron_river {int(year)}{inputs.flow_note} ÷ literature {ids} (one per draw)",
+                    _flow_status(inputs, int(year) - 1, int(year)))
     return out
 
 

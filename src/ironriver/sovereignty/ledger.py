@@ -25,6 +25,7 @@ import pandas as pd
 
 from ironriver.sovereignty.catalogue import KINDS, STATES
 from ironriver.sovereignty.draws import IndicatorDraws
+from ironriver.sovereignty.headline import cell_status, used_status
 from ironriver.sovereignty.measures import nan_quantiles
 from ironriver.sovereignty.transforms import assumption, identity_share, log_logistic, sample_assumption
 
@@ -97,7 +98,9 @@ class Ledger:
         return self.draws.years
 
     def table(self) -> pd.DataFrame:
-        """One row per state × kind (and "overall") × year: median, 90% interval, indicators used.
+        """One row per state × kind (and "overall") × year: median, 90% interval, indicators used, and
+        ``status``: ``observed``, ``missing``, or the flags of the values used that were not observed that year
+        (``forecast``, ``partial_year``, ``carried_forward``; see :mod:`~ironriver.sovereignty.headline`).
 
         Computed once per ledger (the CLI, ``--json`` and the report all ask for it).
         """
@@ -110,6 +113,7 @@ class Ledger:
         indicators = self.draws.table
         ids = indicators["id"].to_numpy()
         available = np.asarray(self.draws.available, dtype=bool)
+        statuses = cell_status(used_status(self.draws.status, self.threat_draws), indicators, self.comparable_kinds)
         for state in STATES:
             of_state = (indicators["state"] == state).to_numpy()
             for kind in (*KINDS, "overall"):
@@ -125,7 +129,8 @@ class Ledger:
                         chosen |= of_kind[k]
                     used = ids[chosen & available[:, j]]
                     rows.append({"state": state, "kind": kind, "year": int(year), "median": median[j],
-                                 "low90": low[j], "high90": high[j], "indicators": ", ".join(used)})
+                                 "low90": low[j], "high90": high[j], "indicators": ", ".join(used),
+                                 "status": statuses[(state, kind)][j]})
         return pd.DataFrame(rows)
 
     def indicator_table(self) -> pd.DataFrame:

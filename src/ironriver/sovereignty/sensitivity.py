@@ -275,14 +275,17 @@ def robustness_sentence(year: int, p_mex: float, p_usa: float, share_mex: float,
     names = {"MEX": "Mexico's", "USA": "the USA's"}
     if not np.isfinite(p_mex):
         return f"In {year}, no sampled specification allows a comparison."
-    state = verdict_state or ("MEX" if p_mex >= p_usa else "USA")
+    if verdict_state is None and p_mex == p_usa:  # a tie names neither state
+        return (f"In {year}, over {n_specifications} sampled specifications × posterior draws × weights, neither "
+                f"state is the more threatened (P = {p_mex:.2f} each way).")
+    state = verdict_state or ("MEX" if p_mex > p_usa else "USA")
     share, other = (share_mex, share_usa) if state == "MEX" else (share_usa, share_mex)
     p_state = p_mex if state == "MEX" else p_usa
-    how = ("robust" if share >= ROBUST_SHARE else "holds under most specifications" if share >= MOSTLY_SHARE
-           else "fragile" if share > 0.5 else "not robust")
+    how = ("is robust" if share >= ROBUST_SHARE else "holds under most specifications" if share >= MOSTLY_SHARE
+           else "is fragile" if share > 0.5 else "is not robust")
     head = (f"In {year}, the verdict that {names[state]} sovereignty is the more threatened"
             + (f" (P = {verdict_p:.2f} under {specification_file})" if verdict_p is not None and specification_file
                else ""))
-    return (f"{head} is {how}: over {n_specifications} sampled specifications × posterior draws × weights, "
+    return (f"{head} {how}: over {n_specifications} sampled specifications × posterior draws × weights, "
             f"P = {p_state:.2f}; {names[state]} is the more threatened under {100 * share:.0f}% of the "
             f"specifications and {names['USA' if state == 'MEX' else 'MEX']} under {100 * other:.0f}%.")

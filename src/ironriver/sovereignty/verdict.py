@@ -6,7 +6,8 @@ P(Mexico's threat > the USA's) over all cells; the share of weightings under whi
 threatened in most posterior draws; and the share of posterior draws in which Mexico is the more
 threatened under most weightings. Ties (both scores equal, e.g. both zero) are counted separately so that
 "neither is threatened" is never reported as "the USA is the more threatened". A plain sentence states
-the result.
+the result for the headline year, chosen by the rule of :mod:`~ironriver.sovereignty.headline` (the latest year
+whose every kind rests on observed values for both states), and says why that year.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import numpy as np
 import pandas as pd
 
 from ironriver.sovereignty.catalogue import KINDS
+from ironriver.sovereignty.headline import Headline, headline_of, used_status
 from ironriver.sovereignty.ledger import Ledger
 
-__all__ = ["Verdict", "compare", "verdict", "sentence", "KIND_NAMES"]
+__all__ = ["Verdict", "compare", "verdict", "sentence", "ledger_headline", "KIND_NAMES"]
 
 KIND_NAMES: dict[str, str] = {
     "domestic": "domestic sovereignty (control inside the border)",
@@ -71,10 +73,13 @@ def compare(mex: np.ndarray, usa: np.ndarray, year: int, kind: str) -> Compariso
 
 @dataclass(frozen=True)
 class Verdict:
-    """Comparisons per year × (kind or overall), and the headline year."""
+    """Comparisons per year × (kind or overall), and the headline year (with why, when known)."""
 
     comparisons: tuple[Comparison, ...]
     headline_year: int
+    why: Headline | None = None
+    """Why the headline year (:class:`~ironriver.sovereignty.headline.Headline`); None for a verdict built from
+    comparisons alone."""
 
     def get(self, year: int, kind: str = "overall") -> Comparison:
         return next(c for c in self.comparisons if c.year == year and c.kind == kind)
@@ -101,8 +106,9 @@ class Verdict:
         return text + (f", the USA's in {usa_years}." if usa_years else ".")
 
     def summary(self) -> str:
-        """The headline sentence plus how many years agree."""
-        return f"{self.sentence()} {self.across()}"
+        """The headline sentence, why that year, and how many years agree."""
+        reason = f" Why {self.headline_year}: {self.why.reason}" if self.why is not None else ""
+        return f"{self.sentence()}{reason} {self.across()}"
 
 
 def _pct(p: float) -> str:
@@ -132,7 +138,9 @@ def sentence(c: Comparison) -> str:
 def verdict(ledger: Ledger) -> Verdict:
     """Compare the two states on every kind and overall in every year of the ledger.
 
-    The headline year is the latest year in which the overall scores are comparable.
+    The headline year follows :data:`~ironriver.sovereignty.headline.RULE`: the latest comparable year in which
+    every kind compared rests, for both states, on an indicator observed that year (the latest comparable year
+    if none does).
     """
     comparisons = []
     for j, year in enumerate(ledger.years):
@@ -143,5 +151,12 @@ def verdict(ledger: Ledger) -> Verdict:
                 mex, usa = ledger.kind_scores[("MEX", kind)][:, :, j], ledger.kind_scores[("USA", kind)][:, :, j]
             comparisons.append(compare(mex, usa, int(year), kind))
     comparable = [c.year for c in comparisons if c.kind == "overall" and c.comparable]
-    headline = max(comparable) if comparable else int(ledger.years.max())
-    return Verdict(tuple(comparisons), headline)
+    why = ledger_headline(ledger, comparable)
+    return Verdict(tuple(comparisons), why.year, why)
+
+
+def ledger_headline(ledger: Ledger, comparable_years: list[int]) -> Headline:
+    """The headline of ``ledger`` under the rule, over the values it used; ``comparable_years`` are the years
+    whose overall scores can be compared."""
+    return headline_of(used_status(ledger.draws.status, ledger.threat_draws), ledger.draws.table,
+                       ledger.comparable_kinds, ledger.years, comparable_years)

@@ -33,7 +33,8 @@ _YEAR = re.compile(r"\b(?:FY)?((?:19|20)\d\d)\b")
 
 def cell_indicators(blocks: list[dict[str, Any]], state: str, kind: str, year: int,
                     used: str | None) -> list[dict[str, Any]]:
-    """The indicators of one ledger cell in one year: threat, value, unit, transform and lineage.
+    """The indicators of one ledger cell in one year: threat, value, unit, transform, lineage and status
+    (``observed``, ``partial``, ``forecast``, ``carried`` or ``missing``).
 
     ``used`` is the cell's comma-separated list of indicators (from the ledger row); for "overall" it spans
     the kinds compared that year.
@@ -51,8 +52,10 @@ def cell_indicators(blocks: list[dict[str, Any]], state: str, kind: str, year: i
                     "sources": block["sources"], "used": block["id"] in names,
                     **({"value": value["value"], "low90": value["low90"], "high90": value["high90"],
                         "threat": value["threat"], "threat_low90": value["threat_low90"],
-                        "threat_high90": value["threat_high90"], "lineage": value["lineage"]["value"]}
-                       if value else {"value": None, "threat": None, "lineage": "no value this year (missing)"})})
+                        "threat_high90": value["threat_high90"], "lineage": value["lineage"]["value"],
+                        "status": value["status"]}
+                       if value else {"value": None, "threat": None, "lineage": "no value this year (missing)",
+                                      "status": "missing"})})
     return out
 
 

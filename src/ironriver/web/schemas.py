@@ -135,6 +135,8 @@ class AssessmentSummary(SeededVerdict):
     comparisons: list[dict[str, Any]]
     ledger: list[dict[str, Any]]
     not_included: list[str]
+    headline: dict[str, Any] | None = None
+    """The headline year, why, the rule, and each later year with why it is not the headline."""
 
 
 class Charts(BaseModel):

@@ -17,7 +17,9 @@ from typing import Any
 from ironriver.report import charts as report_charts
 from ironriver.report import comparison_record, section
 from ironriver.sovereignty import STATES
+from ironriver.plain_words import THREAT_SCORE_SENTENCE
 from ironriver.sovereignty.chain import YEAR_SPAN, Assessment
+from ironriver.sovereignty.headline import MARK_LEGEND, choose_headline
 from ironriver.sovereignty.verdict import Comparison, Verdict
 
 __all__ = ["run_models", "window_summary", "window_verdict", "figure_json"]
@@ -65,6 +67,7 @@ def run_models(seed: int, scenario: str | None = None) -> dict[str, Any]:
             "iron_river_years": None if fitted is None else (int(fitted[0]), int(fitted[1])),
             "missing": list(assessment.missing), "indicators": section("indicators", assessment), "charts": charts,
             "measured_years": _measured_years(assessment.ledger),
+            "headline_checks": assessment.verdict.why.checks if assessment.verdict.why is not None else None,
             # the indicator draws of every year, for what-ifs (the ledger of issue 11's specifications)
             "draws": getattr(assessment.ledger, "draws", None),
             "n_weightings": int(assessment.ledger.kind_weights.shape[0])}
@@ -121,18 +124,24 @@ def _map_frames(assessment: Assessment) -> dict[str, Any]:
 # one window of years
 
 
-def window_verdict(comparisons: tuple[Comparison, ...], first: int, last: int) -> Verdict:
-    """The verdict for ``first``–``last``: that window's comparisons, headlined by its latest comparable year
-    (as :func:`~ironriver.sovereignty.verdict` does for a ledger of that window)."""
+def window_verdict(comparisons: tuple[Comparison, ...], first: int, last: int,
+                   checks: dict[int, tuple[str, ...]] | None = None) -> Verdict:
+    """The verdict for ``first``–``last``: that window's comparisons, headlined by the headline rule over the
+    window's years (``checks``: the full run's per-year reasons, which do not depend on the window), as
+    :func:`~ironriver.sovereignty.verdict` does for a ledger of that window; without ``checks``, by its latest
+    comparable year."""
     inside = tuple(c for c in comparisons if first <= c.year <= last)
     comparable = [c.year for c in inside if c.kind == "overall" and c.comparable]
+    if checks is not None:
+        why = choose_headline(checks, comparable, first, last)
+        return Verdict(inside, why.year, why)
     return Verdict(inside, max(comparable) if comparable else last)
 
 
 def window_summary(bundle: dict[str, Any], first: int, last: int) -> dict[str, Any]:
     """What ``assess --years first:last --json`` reports (verdict, comparisons, ledger, notes), plus the
     iron-river section, cut from the full-span run."""
-    result = window_verdict(bundle["comparisons"], first, last)
+    result = window_verdict(bundle["comparisons"], first, last, bundle.get("headline_checks"))
     inside = (lambda rows: [r for r in rows if first <= r["year"] <= last])
     missing = [m for m in bundle["missing"] if not m.startswith(_COVERAGE_NOTE) and _NO_VALUE not in m]
     fitted = bundle["iron_river_years"]
@@ -147,6 +156,8 @@ def window_summary(bundle: dict[str, Any], first: int, last: int) -> dict[str, A
     return {"years": [first, last], "seed": bundle["seed"], "scenario": None,
             "verdict": {"year": result.headline_year, "sentence": result.sentence(), "summary": result.summary(),
                         **comparison_record(result.headline)},
+            "headline": result.why.to_json() if result.why is not None else None,
+            "plain_words": {"threat_score": THREAT_SCORE_SENTENCE, "marks": MARK_LEGEND},
             "comparisons": [comparison_record(c) for c in result.comparisons],
             "ledger": inside(bundle["ledger_rows"]), "verdict_by_year": inside(bundle["verdict_rows"]),
             "not_included": list(dict.fromkeys(missing)), "iron_river": iron_river,

@@ -144,15 +144,15 @@ def overall_verdict(ledger: Any) -> Any:
     """The verdict on the overall scores only: what a what-if shows (the headline, its sentence, and P by year).
 
     The sovereignty stage's ``verdict`` also compares each kind in each year, four times the work, which the
-    what-if does not show; the overall comparisons and the headline year (the latest comparable one) are the
-    same ``compare`` and the same rule, so the headline P equals ``assess --spec``'s (tested).
+    what-if does not show; the overall comparisons and the headline year (the sovereignty stage's headline rule)
+    are the same ``compare`` and the same rule, so the headline P equals ``assess --spec``'s (tested).
     """
-    from ironriver.sovereignty.verdict import Verdict, compare
+    from ironriver.sovereignty.verdict import Verdict, compare, ledger_headline
 
     comparisons = tuple(compare(ledger.overall["MEX"][:, :, j], ledger.overall["USA"][:, :, j], int(year), "overall")
                         for j, year in enumerate(ledger.years))
-    comparable = [c.year for c in comparisons if c.comparable]
-    return Verdict(comparisons, max(comparable) if comparable else int(ledger.years.max()))
+    why = ledger_headline(ledger, [c.year for c in comparisons if c.comparable])
+    return Verdict(comparisons, why.year, why)
 
 
 KEEP_STAGES = 32

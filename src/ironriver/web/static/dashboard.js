@@ -154,6 +154,45 @@ function drawTimeline() {
   Plotly.newPlot("timeline", charts.timeline.data, charts.timeline.layout, CONFIG);
 }
 
+// ---------------------------------------------------------------------------------------------- headline and marks
+// The verdict names its headline year and why (the headline rule); cells resting partly on values not observed
+// that year carry the report's mark ("*" and a letter per flag) in the heatmap's text and in the tables.
+const MARKS = {forecast: "f", partial: "p", carried: "c"};
+
+function statusMark(status) {  // an indicator's status as a visible mark ("" if observed or missing)
+  return MARKS[status] ? ` *${MARKS[status]}` : "";
+}
+
+function cellMark(label, year) {  // the mark the report's heatmap gives a cell (statuses do not depend on the window)
+  const trace = charts.ledger.data[0];
+  const row = trace.y.indexOf(label), column = trace.x.indexOf(year);
+  const text = row < 0 || column < 0 ? "" : String(trace.text[row][column] || "");
+  return text.includes("<br>") ? `<br>${text.split("<br>")[1]}` : "";
+}
+
+function showHeadline() {
+  const verdict = document.getElementById("verdict");
+  verdict.textContent = summary.verdict.summary || summary.verdict.sentence;
+  verdict.dataset.year = summary.verdict.year;
+  const words = summary.plain_words || {};
+  document.getElementById("threat-scale").textContent = words.threat_score || "";
+  document.getElementById("mark-legend").textContent = words.marks || "";
+  const later = summary.headline ? summary.headline.later_years : [];
+  document.getElementById("later-years").replaceChildren(...later.map(y => el("li", `${y.year}: ${y.why_not.join("; ")}`)));
+  document.getElementById("headline-rule").textContent = summary.headline ? summary.headline.rule : "";
+  markHeadline();
+}
+
+function markHeadline() {  // frame the window's headline year on the ledger heatmap
+  const node = document.getElementById("ledger");
+  if (!node || !node.data) return;
+  const year = summary.verdict.year;
+  const annotations = (charts.ledger.layout.annotations || []).concat([{text: `headline year ${year}`, x: year,
+    xref: "x", y: 1, yref: "paper", yanchor: "bottom", showarrow: false, font: {size: 10}}]);
+  Plotly.relayout(node, {shapes: [{type: "rect", xref: "x", yref: "paper", x0: year - 0.5, x1: year + 0.5, y0: 0,
+    y1: 1, line: {color: "#111", width: 2}}], annotations});
+}
+
 // ---------------------------------------------------------------------------------------------- drill-down
 async function drill() {
   const section = document.getElementById("drill");
@@ -168,7 +207,8 @@ async function drill() {
     const tr = el("tr", null, "clickable");
     tr.dataset.indicator = r.id;
     tr.append(cell(`${r.title} (${r.id})${r.used ? "" : " — not used this year"}`),
-              cell(interval(r.threat, r.threat_low90, r.threat_high90)), cell(interval(r.value, r.low90, r.high90)),
+              cell(interval(r.threat, r.threat_low90, r.threat_high90) + statusMark(r.status)),
+              cell(interval(r.value, r.low90, r.high90)),
               cell(r.unit), cell(r.transform), cell(r.lineage));
     tr.addEventListener("click", () => { state.indicator = r.id; writeURL(); showSources().catch(showError); });
     return tr;
@@ -330,7 +370,7 @@ function showWhatIf(result) {
     const kind = labels[kindLabel];
     const row = trace.x.map(year => cells.get(`${who}|${kind}|${year}`));
     z.push(row.map(r => (r ? r.median : null)));
-    text.push(row.map(r => (r && r.median !== null ? r.median.toFixed(2) : "")));
+    text.push(row.map((r, j) => (r && r.median !== null ? r.median.toFixed(2) + cellMark(label, trace.x[j]) : "")));
     hover.push(row.map((r, j) => (r && r.median !== null
       ? `${label} ${trace.x[j]}: median ${r.median.toFixed(2)}, 90% interval ${r.low90.toFixed(2)}–${r.high90.toFixed(2)} (what-if: ${result.specification})`
       : "")));
@@ -468,11 +508,11 @@ async function runAssessment(redraw) {
     const next = await getJSON(`/api/assessment?years=${state.first}:${state.last}&seed=${state.seed}`);
     if (redraw || !charts) charts = await getJSON(`/api/charts?seed=${state.seed}`);
     summary = next;
-    document.getElementById("verdict").textContent = summary.verdict.summary || summary.verdict.sentence;
     document.getElementById("missing").textContent = summary.not_included.length
       ? `Not included in this run: ${summary.not_included.join("; ")}` : "";
     if (redraw) { drawLedger(); drawIronRiver(); drawMaps(); drawTimeline(); }
     else { narrow("ledger"); narrow("iron-river"); }
+    showHeadline();
     if (perspectives.length && !document.getElementById("spec-select").options.length) buildWhatIf(summary.indicator_list);
     if (perspectives.length) await updateWhatIf();
     writeURL();
