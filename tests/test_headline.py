@@ -148,7 +148,7 @@ def test_flows_past_the_iron_rivers_evidence_make_an_indicator_a_forecast() -> N
 
     inputs = Inputs(tables={}, literature=literature(), timeline=timeline())
     inputs.flow_draws = pd.DataFrame({"draw": [0, 0], "year": [2017, 2018], "guns_per_year": [144_000.0, 139_000.0]})
-    shared = Shared(np.full(5, 25.0), np.full(5, 0.02), 5.0)
+    shared = Shared(np.full(5, 25.0), 5.0)
 
     def statuses() -> list[str]:
         got = measure(INDICATORS["mx_inflow_per_legal_acquisition"], inputs, np.array([2017, 2018]), 5,

@@ -148,9 +148,11 @@ def test_a_verdicts_sentence_reads_the_year_asked_for() -> None:
 def test_the_ledgers_assumptions_are_sampled_as_documented() -> None:
     from ironriver.sovereignty.transforms import ASSUMPTIONS
 
-    attrition = ASSUMPTIONS["illicit_stock_attrition"]
-    assert (attrition.value, attrition.low, attrition.high, attrition.distribution, attrition.kind, attrition.used_by) \
-        == (0.02, 0.0, 0.05, "uniform", "sampled", "ledger")
+    # the illicit stock's attrition is the iron river's posterior, not a second ledger assumption
+    assert "illicit_stock_attrition" not in ASSUMPTIONS
+    carry = ASSUMPTIONS["carry_log_sd_per_year"]
+    assert (carry.value, carry.low, carry.high, carry.distribution, carry.kind, carry.used_by) \
+        == (0.15, 0.05, 0.3, "loguniform", "sampled", "ledger")
     assert ASSUMPTIONS["decay_half_life_years"].distribution == "loguniform"
     cap = ASSUMPTIONS["carry_forward_cap_years"]
     assert (cap.distribution, cap.kind, cap.value) == ("fixed", "fixed", 3.0)
