@@ -99,7 +99,8 @@ class YearFlip:
             return f"In {self.year}, the two states cannot be compared, so there is no verdict to flip."
         other = "USA" if self.more_threatened == "MEX" else "MEX"
         head = (f"In {self.year}, {STATE_NAMES[self.more_threatened]} sovereignty is the more threatened "
-                f"(P = {self.p:.2f})")
+                f"(P = {self.p:.2f} in this search, which pairs each posterior draw with one draw of the kind "
+                f"weights, so it can differ from the headline P by sampling)")
         if not self.changes:
             return f"{head}; no single change within the stated ranges flips it."
         best = self.changes[0]
