@@ -111,17 +111,32 @@ def test_a_forecast_cell_is_marked_in_the_heatmap_tables_and_charts(model: dict,
     """Mexico's spillover effect is a forecast after 2008: its cells carry "*f…" as drawn text, not only on
     hover; the iron river's forecast years are drawn dashed and shaded."""
     charts = all_charts(model)
-    heatmap = charts["ledger"].data[0]
-    row = list(heatmap.y).index("MEX · domestic")
-    column = list(heatmap.x).index(2015)
-    assert heatmap.text[row][column].split("<br>")[1].startswith("*f")
-    assert heatmap.texttemplate == "%{text}"                       # the text is drawn in the cell
+    heatmap = charts["ledger"]["data"][0]
+    row = list(heatmap["y"]).index("MEX · domestic")
+    column = list(heatmap["x"]).index(2015)
+    assert heatmap["text"][row][column].split("<br>")[1].startswith("*f")
+    assert heatmap["texttemplate"] == "%{text}"                    # the text is drawn in the cell
     headline = model["verdict"]["year"]
     cell = next(r for r in model["ledger"] if (r["state"], r["kind"], r["year"]) == ("MEX", "domestic", headline))
     assert "forecast" in cell["status"] and cell["mark"].startswith("*f")
     assert f'<span class="mark" title="{cell["status"]}">{cell["mark"]}</span>' in page   # the ledger table
-    overall = next(t for t in charts["overall"].data if t.name == "MEX")
-    assert "circle-open" in overall.marker.symbol and any(str(t).startswith("*f") for t in overall.text)
+    overall = next(t for t in charts["overall"]["data"] if t.get("name") == "MEX")
+    assert "circle-open" in overall["marker"]["symbol"] and any(str(t).startswith("*f") for t in overall["text"])
     forecast = [r["year"] for r in model["iron_river"]["series"] if r["forecast"]]
-    dashed = next(t for t in charts["iron-river"].data if t.name == "forecast (no evidence)")
-    assert forecast and dashed.line.dash == "dash" and set(forecast) <= set(dashed.x)
+    dashed = next(t for t in charts["iron-river"]["data"] if t.get("name") == "forecast (no evidence)")
+    assert forecast and dashed["line"]["dash"] == "dash" and set(forecast) <= set(dashed["x"])
+
+
+def test_every_chart_is_a_valid_plotly_figure_in_the_plotly_white_look(model: dict) -> None:
+    """The figures are plain dicts rendered with validation off, so validate them here: a misspelt property or
+    a bad value makes ``go.Figure`` raise. The charts with a template carry "plotly_white" itself."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    white = pio.templates["plotly_white"].to_plotly_json()
+    for name, figure in all_charts(model).items():
+        if figure is None:
+            continue
+        go.Figure(figure)                                               # raises on anything plotly would reject
+        if not name.startswith("map-"):
+            assert figure["layout"]["template"] == white, name

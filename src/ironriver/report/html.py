@@ -4,7 +4,7 @@
 string: the verdict, the ledger (heatmap, table, intervals), the indicators, the iron-river series, the
 spillover event study, the simulated supply chain, the maps, the timeline, the assumptions and the data
 and citations appendix. Plotly's library goes in once (``plotly.offline.get_plotlyjs()``), each chart
-as a ``<div>`` from ``fig.to_html(include_plotlyjs=False, full_html=False)``. Every number printed in a
+as a ``<div>`` from ``plotly.io.to_html(figure_dict, validate=False, full_html=False)``. Every number in a
 table carries its lineage as a tooltip, every chart mark in its hover; the data model itself is embedded
 as JSON (``<script id="ironriver-data">``). The page loads nothing from the network. It refuses to render a
 model with a number that has no lineage.
@@ -83,15 +83,12 @@ def _lineage(row: dict[str, Any], key: str) -> str:
     return lineage.get(key, "") if isinstance(lineage, dict) else lineage
 
 
-def _chart_div(figure: Any, div_id: str) -> str:
-    """One chart as a ``<div>`` without the library (a figure dict is rendered without re-validation)."""
-    if isinstance(figure, dict):
-        import plotly.io as pio
+def _chart_div(figure: dict[str, Any], div_id: str) -> str:
+    """One chart (a figure dict, rendered without re-validation) as a ``<div>`` without the library."""
+    import plotly.io as pio
 
-        div = pio.to_html(figure, include_plotlyjs=False, full_html=False, div_id=div_id, config=PLOTLY_CONFIG,
-                          validate=False)
-    else:
-        div = figure.to_html(include_plotlyjs=False, full_html=False, div_id=div_id, config=PLOTLY_CONFIG)
+    div = pio.to_html(figure, include_plotlyjs=False, full_html=False, div_id=div_id, config=PLOTLY_CONFIG,
+                      validate=False)
     return '<div class="chart">' + div + "</div>"
 
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import plotly.graph_objects as go
+from ironriver.report.charts import (Figure, add_hline, axis, colorscale, figure, frame_headline_year,
+                                     shade_years_after_headline)
 
 __all__ = ["verdict_analysis_model", "perspectives_chart", "sensitivity_chart", "verdict_analysis_section"]
 
-_LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=50, b=45), height=420,
-               font=dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=12),
-               hoverlabel=dict(align="left"))
 _PALETTE = ("#222222", "#d95f02", "#7570b3", "#1b9e77", "#e7298a", "#66a61e", "#e6ab02")
 _SOBOL_LINEAGE = ("derived: Sobol indices (Saltelli 2010 estimators, SALib) of the overall score gap MEX − USA "
                   "over {n} re-aggregations of the cached indicator draws; interval = 95% bootstrap")
@@ -48,36 +46,37 @@ def verdict_analysis_model(contest: Any) -> dict[str, Any]:
     return out
 
 
-def perspectives_chart(model: dict[str, Any]) -> go.Figure | None:
+def perspectives_chart(model: dict[str, Any]) -> Figure | None:
     """P(Mexico's sovereignty the more threatened) by year under each shipped perspective."""
     branch = model.get("verdict_analysis")
     if not branch:
         return None
-    figure = go.Figure()
+    traces = []
     for n, spec in enumerate(branch["specifications"]):
         points = [(int(y), p) for y, p in spec["p_mex_more"].items() if y != "lineage" and p is not None]
         years, values = [y for y, _ in points], [p for _, p in points]
-        figure.add_trace(go.Scatter(x=years, y=values, mode="lines+markers", name=spec["name"],
-                                    line=dict(color=_PALETTE[n % len(_PALETTE)], width=3 if n == 0 else 2),
-                                    hovertext=[f"{spec['name']} ({spec['file']}), {y}: P(MEX more) = {p:.2f}"
-                                               f"<br>{html.escape(spec['description'])}" for y, p in zip(years, values)],
-                                    hoverinfo="text"))
+        traces.append(dict(type="scatter", x=years, y=values, mode="lines+markers", name=spec["name"],
+                           line=dict(color=_PALETTE[n % len(_PALETTE)], width=3 if n == 0 else 2),
+                           hovertext=[f"{spec['name']} ({spec['file']}), {y}: P(MEX more) = {p:.2f}"
+                                      f"<br>{html.escape(spec['description'])}" for y, p in zip(years, values)],
+                           hoverinfo="text"))
     rows = branch["specification_uncertainty"]["by_year"]
     these = [r for r in rows if r["p_mex_more"] is not None]
-    figure.add_trace(go.Scatter(
-        x=[r["year"] for r in these], y=[r["p_mex_more"] for r in these], mode="lines", name="all specifications",
+    traces.append(dict(
+        type="scatter", x=[r["year"] for r in these], y=[r["p_mex_more"] for r in these], mode="lines",
+        name="all specifications",
         line=dict(color="#999", dash="dash", width=2),
         hovertext=[f"{r['year']}: P(MEX more) = {r['p_mex_more']:.2f} over sampled specifications; Mexico's the "
                    f"more threatened under {100 * (r['share_specifications_mex'] or 0):.0f}% of them, the USA's under "
                    f"{100 * (r['share_specifications_usa'] or 0):.0f}%" for r in these], hoverinfo="text"))
-    figure.add_hline(y=0.5, line=dict(color="#999", dash="dot"))
-    figure.update_layout(**_LAYOUT, title="P(Mexico's sovereignty is the more threatened) under each perspective",
-                         yaxis=dict(title="P(MEX more threatened)", range=[0, 1.02]), xaxis=dict(title="year"))
-    mark_headline_years(figure, model)
-    return figure
+    fig = figure(traces, "P(Mexico's sovereignty is the more threatened) under each perspective",
+                 yaxis=axis("P(MEX more threatened)", range=[0, 1.02]), xaxis=axis("year"))
+    add_hline(fig, 0.5, dict(color="#999", dash="dot"))
+    mark_headline_years(fig, model)
+    return fig
 
 
-def sensitivity_chart(model: dict[str, Any]) -> go.Figure | None:
+def sensitivity_chart(model: dict[str, Any]) -> Figure | None:
     """Total Sobol index of the score gap by input group (rows) and year (columns)."""
     branch = model.get("verdict_analysis")
     if not branch or not branch["sensitivity"]:
@@ -98,13 +97,12 @@ def sensitivity_chart(model: dict[str, Any]) -> go.Figure | None:
                       + (f"; {100 * cell[(group, y)]['share_undefined']:.0f}% of evaluations left the states no kind "
                          "in common (gap 0)" if cell[(group, y)].get("share_undefined") else ""))
                      if (group, y) in cell else "" for y in years])
-    figure = go.Figure(go.Heatmap(x=years, y=groups, z=z, zmin=0, zmax=1, colorscale="Blues",
-                                  hovertext=text, hoverinfo="text", colorbar=dict(title="total<br>Sobol")))
-    figure.update_layout(**{**_LAYOUT, "height": 460, "margin": dict(l=210, r=20, t=50, b=45)},
-                         title="What drives the gap between the two states' scores (total Sobol index)",
-                         xaxis=dict(title="year"))
-    mark_headline_years(figure, model)
-    return figure
+    fig = figure([dict(type="heatmap", x=years, y=groups, z=z, zmin=0, zmax=1, colorscale=colorscale("Blues"),
+                       hovertext=text, hoverinfo="text", colorbar=dict(title=dict(text="total<br>Sobol")))],
+                 "What drives the gap between the two states' scores (total Sobol index)",
+                 height=460, margin=dict(l=210, r=20, t=50, b=45), xaxis=axis("year"))
+    mark_headline_years(fig, model)
+    return fig
 
 
 def verdict_analysis_section(model: dict[str, Any], charts_html: str) -> str:
@@ -147,9 +145,7 @@ def _table_years(branch: dict[str, Any], headline: int | None = None) -> list[in
     return sorted(set(chosen + [years[-1]]))
 
 
-def mark_headline_years(figure: go.Figure, model: dict[str, Any]) -> None:
+def mark_headline_years(fig: Figure, model: dict[str, Any]) -> None:
     """The report's marks for years: the headline year framed, the years after it shaded."""
-    from ironriver.report.charts import frame_headline_year, shade_years_after_headline
-
-    shade_years_after_headline(figure, model)
-    frame_headline_year(figure, model)
+    shade_years_after_headline(fig, model)
+    frame_headline_year(fig, model)
