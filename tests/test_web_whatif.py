@@ -70,7 +70,7 @@ def test_unchanged_neutral_what_if_is_the_assessment() -> None:
 def test_vectorised_quantiles_are_numpys(samples: np.ndarray) -> None:
     import warnings
 
-    from ironriver.web.whatif import nan_quantiles
+    from ironriver.sovereignty.measures import nan_quantiles
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # numpy warns on all-NaN columns; both give NaN
@@ -79,7 +79,7 @@ def test_vectorised_quantiles_are_numpys(samples: np.ndarray) -> None:
 
 
 def test_quantiles_by_hand() -> None:
-    from ironriver.web.whatif import nan_quantiles
+    from ironriver.sovereignty.measures import nan_quantiles
 
     # column 0: 1, 2, 3, 4 → median 2.5, 5% at 1 + 0.15 = 1.15; column 1: only 7 → 7; column 2: nothing → NaN
     samples = np.array([[4, np.nan, np.nan], [1, 7, np.nan], [3, np.nan, np.nan], [2, np.nan, np.nan]])
@@ -95,17 +95,17 @@ def served() -> dict:
     return run_models(0)
 
 
-def test_overall_verdict_is_the_stages_verdict_on_overall_scores(served: dict) -> None:
+def test_the_overall_only_verdict_is_the_full_verdict_on_overall_scores(served: dict) -> None:
     from ironriver.sovereignty.contest import ledger_under
     from ironriver.sovereignty.specification import load_specification
     from ironriver.sovereignty.verdict import verdict
-    from ironriver.web.whatif import cut_draws, overall_verdict
+    from ironriver.web.whatif import cut_draws
 
     spec = specification_of("essay", {"domestic": 1, "interdependence": 5, "westphalian": 2,
                                       "international_legal": 1}, None, None, list(served["draws"].table["id"]))
     for chosen in (load_specification(), spec):
         ledger = ledger_under(cut_draws(served["draws"], 2003, 2019), chosen, seed=0, n_weightings=40)
-        full, fast = verdict(ledger), overall_verdict(ledger)
+        full, fast = verdict(ledger), verdict(ledger, by_kind=False)
         assert fast.headline_year == full.headline_year and fast.summary() == full.summary()
         assert fast.comparisons == tuple(c for c in full.comparisons if c.kind == "overall")
 
@@ -139,6 +139,7 @@ def test_scenarios_are_an_allow_list_queued_and_kept_per_scenario(served: dict) 
 
 def test_moving_only_kind_weights_reuses_the_kind_stage_and_gives_the_uncached_ledger(served: dict) -> None:
     from ironriver.sovereignty.contest import ledger_under
+    from ironriver.sovereignty.verdict import verdict
     from ironriver.web import whatif
 
     known = list(served["draws"].table["id"])
@@ -147,7 +148,7 @@ def test_moving_only_kind_weights_reuses_the_kind_stage_and_gives_the_uncached_l
             spec = specification_of(base, weights, ["us_cinc_ratio"] if base == "neutral" else None, None, known)
             fast = whatif.what_if(served["draws"], spec, 2002, 2021, seed=0, n_weightings=30)
             plain = ledger_under(whatif.cut_draws(served["draws"], 2002, 2021), spec, seed=0, n_weightings=30)
-            slow = whatif.overall_verdict(plain)
+            slow = verdict(plain, by_kind=False)
             assert fast["verdict"]["p_mex_more"] == pytest.approx(slow.headline.p_mex_more, abs=1e-6)
             assert [r["p_mex_more"] for r in fast["by_year"]] == pytest.approx(
                 [c.p_mex_more for c in slow.comparisons], abs=1e-6, nan_ok=True)

@@ -18,6 +18,7 @@ from typing import Any
 
 from plotly.colors import get_colorscale, make_colorscale, sample_colorscale, sequential
 
+from ironriver.sovereignty.catalogue import KIND_LABELS
 from ironriver.sovereignty.headline import FLAGS, MARK_LEGEND
 
 __all__ = ["all_charts", "verdict_chart", "ledger_heatmap", "overall_chart", "indicator_chart", "iron_river_chart",
@@ -28,8 +29,6 @@ STATE_COLOURS = {"MEX": "#b2182b", "USA": "#2166ac"}
 KIND_COLOURS = {"domestic": "#1b9e77", "interdependence": "#d95f02", "westphalian": "#7570b3",
                 "international_legal": "#e7298a", "overall": "#222222"}
 PALETTE = ("#b2182b", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#2166ac", "#a6761d")
-KIND_LABELS = {"domestic": "domestic", "interdependence": "interdependence", "westphalian": "Westphalian",
-               "international_legal": "international legal", "overall": "overall"}
 LAYOUT = dict(margin=dict(l=60, r=20, t=50, b=45), height=420,
               font=dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=12),
               hoverlabel=dict(align="left"))

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from ironriver.files import atomic_write
-from ironriver.report.charts import KIND_LABELS, all_charts
+from ironriver.report.charts import all_charts
 from ironriver.report.claims import claims_section
 from ironriver.report.datamodel import to_json
 from ironriver.report.lineage import check_lineage
+from ironriver.sovereignty.catalogue import KIND_LABELS
 from ironriver.sovereignty.headline import FLAGS, mark
 
 __all__ = ["render", "write_report", "DEFAULT_REPORT", "chart_count"]

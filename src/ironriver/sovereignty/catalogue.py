@@ -19,11 +19,16 @@ from typing import Any, Literal
 
 import pandas as pd
 
-__all__ = ["KINDS", "STATES", "SOURCES", "Indicator", "INDICATORS", "concepts", "concept_of", "other_state"]
+__all__ = ["KINDS", "KIND_LABELS", "STATES", "STATE_POSSESSIVES", "SOURCES", "Indicator", "INDICATORS", "concepts", "concept_of", "other_state"]
 
 KINDS: tuple[str, ...] = ("domestic", "interdependence", "westphalian", "international_legal")
 """Krasner's four kinds of sovereignty, in the order the ledger shows them."""
+KIND_LABELS = {"domestic": "domestic", "interdependence": "interdependence", "westphalian": "Westphalian",
+               "international_legal": "international legal", "overall": "overall"}
+"""Each kind (and the overall score) as a sentence or a chart names it."""
 STATES: tuple[str, ...] = ("MEX", "USA")
+STATE_POSSESSIVES = {"MEX": "Mexico's", "USA": "the USA's"}
+"""Each state as a sentence names its sovereignty ("Mexico's sovereignty")."""
 SOURCES: tuple[str, ...] = ("dataset", "literature", "model", "events")
 """Where an indicator's numbers come from (the strongest input decides: a model output beats a dataset)."""
 

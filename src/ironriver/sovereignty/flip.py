@@ -38,6 +38,7 @@ from ironriver.sovereignty.aggregate import (
     threats_of,
     with_indicator_threat,
 )
+from ironriver.sovereignty.catalogue import STATE_POSSESSIVES
 from ironriver.sovereignty.sensitivity import Space
 from ironriver.sovereignty.specification import AGGREGATIONS, KIND_ORDER, MAX_CARRY_FORWARD_YEARS, NORMALISATIONS
 
@@ -48,7 +49,6 @@ WEIGHT_GRID = 21
 REFERENCE_GRID = 7
 """Reference-point values scanned (log-spaced) across each indicator's range."""
 _BISECTIONS = 14
-STATE_NAMES = {"MEX": "Mexico's", "USA": "the USA's"}
 
 
 @dataclass(frozen=True)
@@ -98,13 +98,13 @@ class YearFlip:
         if self.more_threatened is None:
             return f"In {self.year}, the two states cannot be compared, so there is no verdict to flip."
         other = "USA" if self.more_threatened == "MEX" else "MEX"
-        head = (f"In {self.year}, {STATE_NAMES[self.more_threatened]} sovereignty is the more threatened "
+        head = (f"In {self.year}, {STATE_POSSESSIVES[self.more_threatened]} sovereignty is the more threatened "
                 f"(P = {self.p:.2f} in this search, which pairs each posterior draw with one draw of the kind "
                 f"weights, so it can differ from the headline P by sampling)")
         if not self.changes:
             return f"{head}; no single change within the stated ranges flips it."
         best = self.changes[0]
-        text = (f"{head}; the smallest change that makes {STATE_NAMES[other]} the more threatened is "
+        text = (f"{head}; the smallest change that makes {STATE_POSSESSIVES[other]} the more threatened is "
                 f"{best.phrase()}, giving P = {best.p_other:.2f}.")
         if len(self.changes) > 1:
             others = "; ".join(c.phrase() for c in self.changes[1:4])

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ironriver.sovereignty.catalogue import KINDS, STATES
+from ironriver.sovereignty.catalogue import KIND_LABELS, KINDS, STATE_POSSESSIVES, STATES
 
 __all__ = ["FLAGS", "FLAG_ORDER", "MARKS", "MARK_LEGEND", "RULE", "Headline", "cell_status", "year_checks",
            "choose_headline", "headline_of", "mark", "used_status"]
@@ -40,9 +40,6 @@ RULE = ("The headline year is the latest year in which every kind of sovereignty
         "for the USA alike, on at least one indicator observed in that year (not a forecast, not part of a year, "
         "not carried forward from an earlier year).")
 _WORDS = {"forecast": "forecast", "partial_year": "part of the year", "carried_forward": "carried forward"}
-_STATE_NAMES = {"MEX": "Mexico's", "USA": "the USA's"}
-_KIND_WORDS = {"domestic": "domestic", "interdependence": "interdependence", "westphalian": "Westphalian",
-               "international_legal": "international legal"}
 
 
 def mark(status: str | None) -> str:
@@ -114,7 +111,7 @@ def year_checks(status: np.ndarray, table: pd.DataFrame, comparable: np.ndarray,
                 rows = np.flatnonzero(masks[(state, kind)])
                 detail = ", ".join(f"{ids[i]} {_WORDS[FLAGS[status[i, j]]]}" for i in rows
                                    if status[i, j] in FLAGS)
-                reasons.append(f"{_STATE_NAMES[state]} {_KIND_WORDS[kind]} sovereignty has no indicator observed "
+                reasons.append(f"{STATE_POSSESSIVES[state]} {KIND_LABELS[kind]} sovereignty has no indicator observed "
                                f"in {int(year)} ({detail})")
         out[int(year)] = tuple(reasons)
     return out

@@ -41,6 +41,7 @@ from ironriver.sovereignty.aggregate import (
     spec_settings,
     stack_variants,
 )
+from ironriver.sovereignty.catalogue import STATE_POSSESSIVES
 from ironriver.sovereignty.specification import (
     AGGREGATIONS,
     KIND_ORDER,
@@ -272,7 +273,7 @@ def robustness_sentence(year: int, p_mex: float, p_usa: float, share_mex: float,
     ``verdict_state`` is the state the verdict under the chosen specification names (``"MEX"``/``"USA"``); without
     it, the state more often the more threatened over the sampled specifications is taken.
     """
-    names = {"MEX": "Mexico's", "USA": "the USA's"}
+    names = STATE_POSSESSIVES
     if not np.isfinite(p_mex):
         return f"In {year}, no sampled specification allows a comparison."
     if verdict_state is None and p_mex == p_usa:  # a tie names neither state

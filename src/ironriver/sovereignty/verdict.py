@@ -135,16 +135,17 @@ def sentence(c: Comparison) -> str:
             f"{_pct(c.share_weightings_mex)} of kind weightings).")
 
 
-def verdict(ledger: Ledger) -> Verdict:
-    """Compare the two states on every kind and overall in every year of the ledger.
+def verdict(ledger: Ledger, *, by_kind: bool = True) -> Verdict:
+    """Compare the two states on every kind and overall in every year of the ledger (``by_kind=False``: overall
+    only, a quarter of the work, for views that show no kind's comparison, such as the dashboard's what-if).
 
     The headline year follows :data:`~ironriver.sovereignty.headline.RULE`: the latest comparable year in which
     every kind compared rests, for both states, on an indicator observed that year (the latest comparable year
-    if none does).
+    if none does). It reads the overall comparisons only, so it is the same either way.
     """
     comparisons = []
     for j, year in enumerate(ledger.years):
-        for kind in (*KINDS, "overall"):
+        for kind in (*KINDS, "overall") if by_kind else ("overall",):
             if kind == "overall":
                 mex, usa = ledger.overall["MEX"][:, :, j], ledger.overall["USA"][:, :, j]
             else:

@@ -162,28 +162,14 @@ def _store_rows(spec: dict[str, Any], catalogue: dict[str, dict[str, Any]]) -> d
 @lru_cache(maxsize=16)
 def _raw_records(source_file: str) -> tuple[list[str], dict[int, list[str]]]:
     """The header and the records (by the line each begins on) of a packaged raw CSV file."""
-    import csv
-    import io
-
     from ironriver.data import manifest, raw
+    from ironriver.store.tidy import csv_records
 
     known = {r["path"]: r["dataset"] for r in manifest()["resources"]}
     if source_file not in known:  # the name comes from the store, but only packaged files are ever opened
         raise UnknownNameError("raw file", source_file, sorted(known))
-    dataset = known[source_file]
-    text = raw(dataset).read_bytes(source_file.rsplit("/", 1)[1]).decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
-    by_line: dict[int, list[str]] = {}
-    previous = 0
-    for record in reader:
-        if any(cell.strip() for cell in record):
-            if header is None:
-                header = record
-            else:
-                by_line[previous + 1] = record
-        previous = reader.line_num
-    return header or [], by_line
+    records = csv_records(raw(known[source_file]), source_file.rsplit("/", 1)[1])
+    return (records[0][1] if records else []), dict(records[1:])
 
 
 def raw_line(source_file: str, line: int) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from ironriver.report import charts as report_charts
 from ironriver.report import comparison_record, section
 from ironriver.sovereignty import STATES
 from ironriver.plain_words import THREAT_SCORE_SENTENCE
+from ironriver.sovereignty.catalogue import KIND_LABELS
 from ironriver.sovereignty.chain import YEAR_SPAN, Assessment
 from ironriver.sovereignty.headline import MARK_LEGEND, choose_headline
 from ironriver.sovereignty.verdict import Comparison, Verdict
@@ -163,4 +164,4 @@ def window_summary(bundle: dict[str, Any], first: int, last: int) -> dict[str, A
             "not_included": list(dict.fromkeys(missing)), "iron_river": iron_river,
             "indicator_list": [{"id": b["id"], "state": b["state"], "kind": b["kind"], "title": b["title"]}
                                for b in bundle["indicators"]],
-            "kinds": list(report_charts.KIND_LABELS), "kind_labels": report_charts.KIND_LABELS, "states": list(STATES)}
+            "kinds": list(KIND_LABELS), "kind_labels": KIND_LABELS, "states": list(STATES)}

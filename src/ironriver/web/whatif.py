@@ -12,6 +12,7 @@ costs an aggregation, not a run. :func:`to_toml` writes the specification as a f
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import threading
@@ -22,7 +23,7 @@ import numpy as np
 
 from ironriver.errors import IronRiverError, UnknownNameError
 
-__all__ = ["available", "scenarios", "check_scenario", "reproduce_command", "warm_up", "perspectives", "specification_of", "what_if", "to_toml", "cut_draws", "nan_quantiles", "overall_verdict", "KIND_ORDER"]
+__all__ = ["available", "scenarios", "check_scenario", "reproduce_command", "warm_up", "perspectives", "specification_of", "what_if", "to_toml", "cut_draws", "KIND_ORDER"]
 
 KIND_ORDER = ("domestic", "interdependence", "westphalian", "international_legal")
 REFERENCE_CHOICES = ("central", "low", "high", "drawn")
@@ -60,6 +61,13 @@ def scenarios() -> list[dict[str, str]]:
     Sweeps (files with a ``[grid]`` of lever values) are for ``ironriver sweep``, not one assessment, and are
     left out.
     """
+    return [{"name": name, "description": description} for name, description in _shipped_scenarios()]
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_scenarios() -> tuple[tuple[str, str], ...]:
+    """(name, description) of each shipped scenario that is not a sweep, read once per process: the files ship
+    with the package, and every scenario request checks its name against this list."""
     import tomllib
 
     from ironriver.data.shipped import list_shipped, resolve_shipped
@@ -67,10 +75,9 @@ def scenarios() -> list[dict[str, str]]:
     out = []
     for name, description in list_shipped("scenarios"):
         with resolve_shipped("scenarios", name).open("rb") as handle:
-            if "grid" in tomllib.load(handle):
-                continue
-        out.append({"name": name, "description": description})
-    return out
+            if "grid" not in tomllib.load(handle):
+                out.append((name, description))
+    return tuple(out)
 
 
 def check_scenario(name: str) -> str:
@@ -140,21 +147,6 @@ def cut_draws(draws: Any, first: int, last: int) -> Any:
                                status=draws.status[:, keep], lineage=lineage)
 
 
-def overall_verdict(ledger: Any) -> Any:
-    """The verdict on the overall scores only: what a what-if shows (the headline, its sentence, and P by year).
-
-    The sovereignty stage's ``verdict`` also compares each kind in each year, four times the work, which the
-    what-if does not show; the overall comparisons and the headline year (the sovereignty stage's headline rule)
-    are the same ``compare`` and the same rule, so the headline P equals ``assess --spec``'s (tested).
-    """
-    from ironriver.sovereignty.verdict import Verdict, compare, ledger_headline
-
-    comparisons = tuple(compare(ledger.overall["MEX"][:, :, j], ledger.overall["USA"][:, :, j], int(year), "overall")
-                        for j, year in enumerate(ledger.years))
-    why = ledger_headline(ledger, [c.year for c in comparisons if c.comparable])
-    return Verdict(comparisons, why.year, why)
-
-
 KEEP_STAGES = 32
 """Kind-score stages kept (a stage is a few megabytes: draws × 2 states × 4 kinds × years)."""
 _stages: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
@@ -189,10 +181,11 @@ def _kind_stage(draws: Any, spec: Any, first: int, last: int, seed: int) -> tupl
 def what_if(draws: Any, spec: Any, first: int, last: int, *, seed: int, n_weightings: int) -> dict[str, Any]:
     """The verdict and the ledger's cells for ``first``–``last`` under ``spec`` (re-aggregated, not refitted)."""
     from ironriver.sovereignty.contest import ledger_under
+    from ironriver.sovereignty.verdict import verdict
 
     window, stage = _kind_stage(draws, spec, first, last, seed)
     ledger = ledger_under(window, spec, seed=seed, n_weightings=n_weightings, stage=stage)
-    result = overall_verdict(ledger)
+    result = verdict(ledger, by_kind=False)  # the what-if shows no kind's comparison
     headline = result.headline
     return {"years": [first, last], "seed": seed, "specification": spec.name,
             "verdict": {"year": result.headline_year, "sentence": result.sentence(), "summary": result.summary(),
@@ -202,29 +195,13 @@ def what_if(draws: Any, spec: Any, first: int, last: int, *, seed: int, n_weight
             "ledger": _cells(ledger)}
 
 
-def nan_quantiles(samples: np.ndarray, probabilities: tuple[float, ...]) -> np.ndarray:
-    """Quantiles of each column of ``samples`` (draws × cells), ignoring NaN, as ``np.nanquantile`` gives them
-    (its default linear interpolation) but for every column at once: one sort instead of a Python loop over
-    columns, which made the what-if's ledger cost more than its aggregation. All-NaN columns give NaN.
-    Returns an array of shape (len(probabilities), cells)."""
-    ordered = np.sort(samples, axis=0)  # NaN sort last
-    counts = np.sum(~np.isnan(samples), axis=0)
-    top = np.maximum(counts - 1, 0)
-    out = np.full((len(probabilities), samples.shape[1]), np.nan)
-    for i, probability in enumerate(probabilities):
-        position = top * probability
-        below = np.floor(position).astype(int)
-        above = np.minimum(below + 1, top)
-        low = np.take_along_axis(ordered, below[None, :], axis=0)[0]
-        high = np.take_along_axis(ordered, above[None, :], axis=0)[0]
-        out[i] = np.where(counts > 0, low + (high - low) * (position - below), np.nan)
-    return out
-
-
 def _cells(ledger: Any) -> list[dict[str, Any]]:
     """Median and 90% interval of every state × kind (and overall) × year, straight from the score arrays
     (the ledger's own table also lists each cell's indicators, which a what-if does not need and which costs
-    seconds). Each block's quantiles are taken in one vectorised pass (:func:`nan_quantiles`)."""
+    seconds). Each block's quantiles are taken in one vectorised pass
+    (:func:`ironriver.sovereignty.measures.nan_quantiles`)."""
+    from ironriver.sovereignty.measures import nan_quantiles
+
     years = [int(year) for year in ledger.years]
     rows = []
     for state in ("MEX", "USA"):

@@ -81,18 +81,23 @@ e.g. ``raw/<dataset>/<file>.csv``) and the line in it that the row was read from
 several lines (a sum, a stacked aggregate); the dashboard's drill-down shows the raw line where there is one."""
 
 
-def csv_lines(raw: RawDataset, filename: str) -> list[int]:
-    """The 1-based line of ``filename`` on which each data row ``raw.csv(filename)`` reads begins (the header
-    is line 1). Blank lines are skipped as pandas skips them; a quoted cell spanning lines counts from its row's
-    first line."""
+def csv_records(raw: RawDataset, filename: str) -> list[tuple[int, list[str]]]:
+    """Every non-blank record of ``filename``, header first, with the 1-based line it begins on. Blank lines
+    are skipped as pandas skips them; a quoted cell spanning lines counts from its record's first line."""
     text = raw.read_bytes(filename).decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))
-    starts, previous = [], 0
+    records, previous = [], 0
     for record in reader:
         if any(cell.strip() for cell in record):
-            starts.append(previous + 1)
+            records.append((previous + 1, record))
         previous = reader.line_num
-    return starts[1:]
+    return records
+
+
+def csv_lines(raw: RawDataset, filename: str) -> list[int]:
+    """The 1-based line of ``filename`` on which each data row ``raw.csv(filename)`` reads begins (the header
+    is line 1)."""
+    return [line for line, _ in csv_records(raw, filename)[1:]]
 
 
 def with_lines(frame: pd.DataFrame, raw: RawDataset, filename: str) -> pd.DataFrame:
