@@ -100,88 +100,131 @@ def sample_names(names: list[str], fraction: float, seed: int, module: str) -> l
     return sorted(order[:max(1, math.ceil(fraction * len(order)))])
 
 
-def sampling_sd(score: float, judged: int, total: int) -> float:
+def sampling_sd(killed: int, judged: int, total: int) -> float:
     """Standard deviation (percentage points) of a score measured on ``judged`` of ``total`` mutants drawn at
     random without replacement: the binomial sd √(p(1−p)/n) with the finite-population factor √((N−n)/(N−1)),
-    so it is 0 when every mutant ran."""
-    if judged == 0 or total <= 1:
-        return float("nan") if judged == 0 else 0.0
-    p = score / 100.0
+    so it is 0 when every mutant ran. p is Laplace's (killed + 1)/(judged + 2), so a sample with every mutant
+    killed (or none) still shows its uncertainty instead of a zero sd."""
+    if judged == 0:
+        return float("nan")
+    if total <= 1:
+        return 0.0
+    p = (killed + 1.0) / (judged + 2.0)
     return 100.0 * math.sqrt(p * (1.0 - p) / judged * max(total - judged, 0) / (total - 1))
 
 
-def print_names(mutants: Path, globs: list[str], fraction: float, seed: int) -> int:
-    """Print the mutant names to run, one argument per line (see the module's docstring)."""
-    chosen = []
+def parse_sample(text: str) -> tuple[float, dict[str, float]]:
+    """``"0.25"`` or ``"0.25,transforms=1,spillover.panel=0.5"`` → (the default fraction, fraction by module
+    suffix); raises ValueError naming the bad part."""
+    default, by_module = 1.0, {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, _, value = part.rpartition("=")
+        try:
+            fraction = float(value)
+        except ValueError:
+            raise ValueError(f"sample '{part}' is not a fraction (e.g. 0.25 or ledger=0.5)") from None
+        if not 0.0 < fraction <= 1.0:
+            raise ValueError(f"sample fraction must lie in (0, 1], got {value} in '{part}'")
+        if key:
+            by_module[key] = fraction
+        else:
+            default = fraction
+    return default, by_module
+
+
+def fraction_of(module: str, default: float, by_module: dict[str, float]) -> float:
+    """The sample fraction of ``module``: the longest matching module suffix given, else the default."""
+    keys = [k for k in by_module if module == k or module.endswith("." + k)]
+    return by_module[max(keys, key=len)] if keys else default
+
+
+def selection(mutants: Path, globs: list[str], sample: str, seed: int) -> dict[str, list[str]]:
+    """module → the mutant names selected: those in :data:`SCOPE` (and of ``globs``, if any), sampled per
+    module by ``sample`` (:func:`parse_sample`) with ``seed``."""
+    default, by_module = parse_sample(sample)
+    chosen = {}
     for module, names in in_scope_mutants(mutants).items():
         names = [n for n in names if not globs or any(fnmatch.fnmatch(n, g) for g in globs)]
-        chosen += sample_names(names, fraction, seed, module) if names else []
-    if not chosen:
-        print(f"no mutant under {mutants}/ matches {' '.join(globs) or 'the scope'}", file=sys.stderr)
-        return 2
-    print("\n".join(chosen))
-    return 0
+        if names:
+            chosen[module] = sample_names(names, fraction_of(module, default, by_module), seed, module)
+    return chosen
+
+
+def read_results(mutants: Path) -> dict[str, dict[str, int | None]]:
+    """module → mutant name → mutmut's exit code (None: not run yet)."""
+    results = {}
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        module = meta.relative_to(mutants).as_posix().removeprefix("src/").removesuffix(".py.meta").replace("/", ".")
+        try:
+            results[module] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        except (json.JSONDecodeError, KeyError):   # mutmut is writing it right now: read again
+            results[module] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    return results
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("globs", nargs="*", metavar="GLOB", help="mutant name globs (default: every one in scope)")
     parser.add_argument("--mutants", type=Path, default=Path("mutants"), help="mutmut's working folder")
     parser.add_argument("--survivors", action="store_true", help="list surviving and untested mutants")
     parser.add_argument("--target", type=float, default=80.0, help="score every module must reach (percent)")
     parser.add_argument("--default-mutants", action="store_true", help="print the default mutant globs and exit")
-    parser.add_argument("--names", nargs="*", metavar="GLOB", default=None,
-                        help="print the names of the mutants to run (of these globs; default every one in scope)")
-    parser.add_argument("--sample", type=float, default=1.0, help="with --names: fraction of each module's mutants")
-    parser.add_argument("--seed", type=int, default=15, help="with --names --sample: the sample's seed")
+    parser.add_argument("--names", action="store_true", help="print the names of the selected mutants and exit")
+    parser.add_argument("--pending", action="store_true", help="with --names: only those not judged yet")
+    parser.add_argument("--sample", default="1",
+                        help="fraction of each module's mutants, e.g. 0.25 or 0.25,transforms=1,ledger=0.5")
+    parser.add_argument("--seed", type=int, default=15, help="seed of the sample")
     args = parser.parse_args()
-    if not 0.0 < args.sample <= 1.0:
-        print(f"--sample must be a fraction in (0, 1], got {args.sample}", file=sys.stderr)
-        return 2
     if args.default_mutants:
         print(" ".join(f"'{name}'" for name in default_mutants()))
         return 0
-    metas = sorted(args.mutants.rglob("*.py.meta"))
-    if not metas:
+    if not any(args.mutants.rglob("*.py.meta")):
         print(f"no mutmut results under {args.mutants}/: run `make mutation` first", file=sys.stderr)
         return 2
-    if args.names is not None:
-        return print_names(args.mutants, args.names, args.sample, args.seed)
+    try:
+        chosen = selection(args.mutants, args.globs, args.sample, args.seed)
+    except ValueError as error:
+        print(f"mutation_score: {error}", file=sys.stderr)
+        return 2
+    if not chosen:
+        print(f"no mutant under {args.mutants}/ matches {' '.join(args.globs) or 'the scope'}", file=sys.stderr)
+        return 2
+    results = read_results(args.mutants)
+    if args.names:
+        print("\n".join(name for module, names in chosen.items() for name in names
+                        if not args.pending or results[module].get(name) is None))
+        return 0
     header = (f"{'module':<40} {'killed/judged':>13} {'score':>7} {'± sd':>6} {'sample':>13} "
-              f"{'survived':>8} {'no test':>7}")
+              f"{'survived':>8} {'no test':>7} {'not run':>7}")
     print(header)
     print("-" * len(header))
     below, survivors = [], []
     totals: Counter[str] = Counter()
-    for meta in metas:
-        module = meta.relative_to(args.mutants).as_posix().removeprefix("src/").removesuffix(".py.meta")
-        try:
-            results = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-        except (json.JSONDecodeError, KeyError):   # mutmut is writing it right now
-            print(f"{module.replace('/', '.'):<40} (results being written; run again)")
-            continue
-        dotted = module.replace("/", ".")
-        results = {name: code for name, code in results.items() if in_scope(dotted, name)}
-        counts = Counter(classify(code) for code in results.values())
+    for module, names in chosen.items():
+        in_scope_total = sum(in_scope(module, name) for name in results[module])
+        codes = {name: results[module].get(name) for name in names}
+        counts = Counter(classify(code) for code in codes.values())
         totals.update(counts)
-        totals["total"] += len(results)
+        totals["total"] += in_scope_total
         judged = counts["killed"] + counts["survived"] + counts["no test"]
         score = 100.0 * counts["killed"] / judged if judged else float("nan")
-        sd = sampling_sd(score, judged, len(results))
-        sample = f"{judged}/{len(results)} {100.0 * judged / len(results):3.0f}%" if results else "0/0"
-        print(f"{dotted:<40} {counts['killed']:>6}/{judged:<6} {score:>6.1f}% {sd:>5.1f} {sample:>13} "
-              f"{counts['survived']:>8} {counts['no test']:>7}")
+        sd = sampling_sd(counts['killed'], judged, in_scope_total)
+        sample = f"{judged}/{in_scope_total} {100.0 * judged / in_scope_total:3.0f}%"
+        print(f"{module:<40} {counts['killed']:>6}/{judged:<6} {score:>6.1f}% {sd:>5.1f} {sample:>13} "
+              f"{counts['survived']:>8} {counts['no test']:>7} {counts['not run']:>7}")
         if judged and score < args.target:
-            below.append(dotted)
-        survivors += [(name, classify(code)) for name, code in results.items()
+            below.append(module)
+        survivors += [(name, classify(code)) for name, code in codes.items()
                       if classify(code) in ("survived", "no test")]
     judged = totals["killed"] + totals["survived"] + totals["no test"]
     print("-" * len(header))
     score = 100.0 * totals["killed"] / judged if judged else float("nan")
     pooled = f"{judged}/{totals['total']}"
     print(f"{'all (pooled)':<40} {totals['killed']:>6}/{judged:<6} {score:>6.1f}% {'':>5} {pooled:>13} "
-          f"{totals['survived']:>8} {totals['no test']:>7}")
-    print("score = killed / judged; sample = mutants judged / mutants in scope; ± sd = the score's sampling sd "
-          "(binomial, finite-population corrected; 0 when every mutant ran)")
+          f"{totals['survived']:>8} {totals['no test']:>7} {totals['not run']:>7}")
+    print(f"score = killed / judged; sample = judged / mutants in scope (seed {args.seed}, fraction {args.sample}); "
+          "± sd = the score's sampling sd (binomial at p = (killed+1)/(judged+2), finite-population corrected: 0 when "
+          "every mutant ran)")
     if args.survivors:
         print()
         for name, status in sorted(survivors):
