@@ -39,11 +39,12 @@ def test_panel_columns_types_and_order() -> None:
 
 
 def test_an_unbalanced_panel_is_refused() -> None:
+    message = r"^the state-month panel is not balanced \(states cover different months\)$"
     staggered = {"01": [1, 2, 3], "02": [2, 3, 4]}               # same length, different months
-    with pytest.raises(IronRiverError, match="not balanced"):
+    with pytest.raises(IronRiverError, match=message):
         sp.build_panel(homicides(staggered), population(staggered))
     gap = {"01": [1, 3], "02": [1, 3]}                          # same months, but one is missing in between
-    with pytest.raises(IronRiverError, match="not balanced"):
+    with pytest.raises(IronRiverError, match=message):
         sp.build_panel(homicides(gap), population(gap))
 
 

@@ -302,7 +302,11 @@ def test_overall_of_uses_the_kinds_both_states_have_by_each_rule():
     year0 = np.array([[0.2, 0.4, nan, 0.8], [0.6, nan, 0.3, 0.5]])
     year1 = np.array([[0.5, 0.5, 0.5, 0.5], [nan, nan, nan, nan]])
     kinds = np.stack([year0, year1], axis=-1)[None].repeat(3, axis=0)       # (3 rows, 2 states, 4 kinds, 2 years)
-    overall = overall_of(kinds, _rows([[1.0, 2.0, 3.0, 4.0]] * 3, [0, 1, 2]))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # a year with no kind to combine is NaN, without a 0/0 warning
+        overall = overall_of(kinds, _rows([[1.0, 2.0, 3.0, 4.0]] * 3, [0, 1, 2]))
     assert overall.shape == (3, 2, 2)
     np.testing.assert_allclose(overall[0, :, 0], [(0.2 + 4 * 0.8) / 5, (0.6 + 4 * 0.5) / 5])           # arithmetic
     np.testing.assert_allclose(overall[1, :, 0], [np.exp((np.log(0.2) + 4 * np.log(0.8)) / 5),
@@ -345,3 +349,39 @@ def test_drawn_reference_is_log_uniform_or_linear_by_hand():
         warnings.simplefilter("error")   # the zero low end is handled, not a "divide by zero" warning to the user
         drawn = draw_reference(Layout(), np.array([[0.5, 0.5], [0.0, 1.0], [0.25, 0.75]]))
     np.testing.assert_allclose(drawn, [[10.0, 1.0, 9.0], [1.0, 2.0, 9.0], [100 ** 0.25, 1.5, 9.0]])
+
+
+def test_normalisation_by_hand_on_one_shared_scale_row_by_row():
+    """minmax and rank over both indicators and all years of each row (one scale group), row by row:
+    row 0 has values 1, 2, 3 | 4, -, 6 and row 1 has 10, 10, 30 | -, -, 20."""
+    from ironriver.sovereignty.aggregate import _normalise
+
+    class Layout:
+        scale_group = np.array([0, 0])
+
+    nan = np.nan
+    x = np.array([[[1.0, 2.0, 3.0], [4.0, nan, 6.0]], [[10.0, 10.0, 30.0], [nan, nan, 20.0]]])
+    minmax = _normalise(x, np.full((2, 2), nan), np.array([1, 1]), Layout())
+    np.testing.assert_allclose(minmax, [[[0, 0.2, 0.4], [0.6, nan, 1]], [[0, 0, 1], [nan, nan, 0.5]]])
+    rank = _normalise(x, np.full((2, 2), nan), np.array([2, 2]), Layout())
+    # row 1: the tied 10s share rank 1.5 of the 4 values present
+    np.testing.assert_allclose(rank, [[[0, 0.25, 0.5], [0.75, nan, 1]], [[0.5 / 3, 0.5 / 3, 1], [nan, nan, 2 / 3]]])
+    # a constant block has no scale: missing
+    assert np.isnan(_normalise(np.full((1, 2, 3), 5.0), np.full((1, 2), nan), np.array([1]), Layout())).all()
+
+
+def test_a_cells_threat_is_its_indicators_weighted_mean():
+    """Indicators 0 and 1 form cell 0 with weights 1 and 3: (1·0.2 + 3·0.6)/4 = 0.5 in year 0; in year 1 only
+    indicator 1 has a value (0.4); cell 1's only indicator has none."""
+    from ironriver.sovereignty.aggregate import cells_of
+
+    class Layout:
+        n = 3
+        cells = np.array([0, 0, 1])
+        cell_state = np.array([0, 1])
+
+    class Rows:
+        indicator_weight = np.array([1.0, 3.0, 1.0])
+
+    threats = np.array([[[0.2, np.nan], [0.6, 0.4], [np.nan, np.nan]]])
+    np.testing.assert_allclose(cells_of(threats, Layout(), Rows()), [[[0.5, 0.4], [np.nan, np.nan]]])
