@@ -95,7 +95,8 @@ def test_bad_assumptions_are_refused() -> None:
         Assumption("x", 5.0, 1.0, 2.0, "unit", "assumption", "value outside its range", distribution="loguniform")
     with pytest.raises(ValueError):
         Assumption("x", 0.0, 0.0, 1.0, "unit", "assumption", "log scale from zero", distribution="loguniform")
-    with pytest.raises(UnknownNameError, match="did you mean"):
+    with pytest.raises(UnknownNameError, match="^unknown assumption 'decay_half_life_year'; did you mean: "
+                                                "decay_half_life_years, "):
         assumption("decay_half_life_year")
 
 
