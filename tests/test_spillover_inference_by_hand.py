@@ -32,6 +32,8 @@ def test_two_sided_p_counts_ties_within_the_relative_tolerance() -> None:
     small = np.array([0.5, 0.5 + 1.5e-10, 1.0, 1.0, 1.0, 0.0])
     assert inf._two_sided_p(small) == pytest.approx(2 / 3)
     assert inf._two_sided_p(np.array([0.5, 0.5 + 0.5e-10, 1.0, 1.0, 1.0, 0.0])) == 1.0   # but 0.5e-10 is
+    # a statistic exactly at the tolerance's edge is a tie: upper 3 of 6 and lower 5 of 6 give p = 1
+    assert inf._two_sided_p(np.array([0.5, 0.5 - 1e-10, 0.0, 0.0, 0.0, 1.0])) == 1.0
 
 
 def test_pivot_interval_subtracts_the_upper_quantile_for_the_lower_bound() -> None:
@@ -50,6 +52,7 @@ def test_effect_in_percent_and_extra_deaths_by_hand() -> None:
     assert extra(-math.log(2)) == pytest.approx(-300.0)     # 1200 × (1 − 2) / 4
     assert extra(0.0) == 0.0
     assert extra(-math.inf) == -math.inf and extra(-700.0) == -math.inf
+    assert extra(math.inf) == 300.0                          # an unbounded effect: every post death, 1200 / 4
     assert extra(-699.0) == pytest.approx(1200 * -math.expm1(699.0) / 4)
 
 
