@@ -317,3 +317,18 @@ def test_too_few_placebo_sets_cannot_bound_the_constant_effect() -> None:
     assert (interval.low90, interval.high90, interval.low95, interval.high95) == (-math.inf, math.inf,
                                                                                 -math.inf, math.inf)
     assert 0.2 <= p_zero <= 1.0
+
+
+def test_the_told_rank_gives_statsmodels_own_degrees_of_freedom() -> None:
+    """The fixed-effects GLM skips statsmodels' SVD by being told the design's rank: its model and residual
+    degrees of freedom and its number of observations must be what statsmodels computes itself."""
+    import statsmodels.api as sm
+
+    from ironriver.estimate.spillover.model import _FixedEffectsGLM
+
+    m = _matrices(two_way_panel(), design())
+    told = _FixedEffectsGLM(m.y, m.fe, family=sm.families.Poisson(), exposure=m.exposure, hasconst=True,
+                            rank=m.fe.shape[1])
+    computed = sm.GLM(m.y, m.fe, family=sm.families.Poisson(), exposure=m.exposure, hasconst=True)
+    assert (told.df_model, told.df_resid, told.wnobs) == (computed.df_model, computed.df_resid, computed.wnobs)
+    assert (told.df_model, told.df_resid, told.wnobs) == (m.fe.shape[1] - 1, 16 - m.fe.shape[1], 16)
