@@ -17,7 +17,9 @@ import numpy as np
 import pytest
 
 from ironriver.estimate._iron_river_model import INVALID, IronRiverModel, _mvn_log_pdf
-from ironriver.evidence.recoveries import RecoveryDesign, count_moments, enforcement_kernel, log_normal_approximation
+from ironriver.evidence._named import CountFigure
+from ironriver.evidence.recoveries import (RecoveryDesign, count_moments, enforcement_kernel, log_normal_approximation,
+                                           recovery_design)
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +132,23 @@ def test_an_overflow_in_a_year_without_traces_still_makes_the_draw_invalid(model
         _, plain = plain_moments(recoveries, share, design, kernel, *args, np.full(n, 0.5))
     assert not np.isfinite(plain[1]).all() and not np.isfinite(cov[1]).all()
     np.testing.assert_allclose(cov[[0, 2]], plain[[0, 2]], rtol=1e-12)
+
+
+@pytest.mark.parametrize("trace_years", [(2001, 2002, 2003), (2000, 2003)])
+def test_moments_on_consecutive_or_scattered_trace_years_equal_the_plain_formula(trace_years: tuple[int, ...]) -> None:
+    years = np.arange(1999, 2005)
+    traces = [CountFigure(f"t{y}", "traces", 1.0, {y: 1.0}, f"r{y}") for y in trace_years]
+    traces.append(CountFigure("t_sum", "traces", 1.0, {y: 1.0 for y in trace_years}, "r_sum"))
+    seizures = [CountFigure("s", "seizures", 1.0, {int(y): 0.5 for y in years}, "outlet")]
+    design = recovery_design(traces, seizures, years, trace_release_sd=0.05)
+    assert list(design.years[design.traced_years]) == list(trace_years)
+    rng = np.random.default_rng(2)
+    n = 4
+    recoveries, share = rng.uniform(500, 5000, (n, len(years))), rng.uniform(0.2, 0.6, (n, len(years)))
+    kernel = enforcement_kernel(years, rng.uniform(0.1, 0.3, n), rng.uniform(0.1, 0.4, n), rng.uniform(0.3, 0.9, n))
+    args = (rng.uniform(0.1, 0.3, n), rng.uniform(0.3, 0.7, n), 0.1)
+    persistence = rng.uniform(0.2, 0.8, n)
+    mean, cov = count_moments(recoveries, share, design, kernel, *args, submission_persistence=persistence)
+    plain_mean, plain_cov = plain_moments(recoveries, share, design, kernel, *args, persistence)
+    np.testing.assert_allclose(mean, plain_mean, rtol=1e-13)
+    np.testing.assert_allclose(cov, plain_cov, rtol=1e-12)

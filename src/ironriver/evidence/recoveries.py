@@ -204,7 +204,10 @@ def count_moments(recoveries: Any, submitted_share: Any, design: RecoveryDesign,
         by_lag = xp.expm1(submission_sd[:, None] ** 2 * decay)
         shocks = by_lag[:, lag[traced[:, None], traced[None, :]]]  # (N, Yt, Yt)
         pm = submitted_share * recoveries
-        block = enforcement[:, traced[:, None], traced[None, :]]
+        if traced.size and traced[-1] - traced[0] + 1 == traced.size:   # consecutive years: a view, no copy
+            block = enforcement[:, traced[0]:traced[-1] + 1, traced[0]:traced[-1] + 1]
+        else:
+            block = enforcement[:, traced[:, None], traced[None, :]]
         a_traced = a[:, traced]
         cells = pm[:, traced, None] * pm[:, None, traced] * (1.0 + block) * shocks
         cov = cov + a_traced[None] @ cells @ a_traced.T[None]
