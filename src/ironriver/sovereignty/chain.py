@@ -554,7 +554,8 @@ def _run_models(window: tuple[int, int], seed: int, scenario_path: Path | None, 
         inputs.missing[:] = base_missing   # the notes start as the store's, as in a chain run once
         return _judge(window, seed, scenario_path, models, inputs, inputs.missing, n_draws=n_draws,
                       n_weightings=n_weightings, use_cache=use_cache, specification=specification,
-                      specification_file=specification_file, contest=contest, allow_missing=allow_missing)
+                      specification_file=specification_file, contest=contest, allow_missing=allow_missing,
+                      submit=worker.submit if worker is not None else None)
 
     base_missing = list(inputs.missing)
     # Without a scenario the ledger does not read the simulation: the worker simulates while the ledger is
@@ -581,8 +582,10 @@ def _run_models(window: tuple[int, int], seed: int, scenario_path: Path | None, 
 
 def _judge(window: tuple[int, int], seed: int, scenario_path: Path | None, models: dict[str, Any], inputs: Inputs,
            missing: list[str], *, n_draws: int, n_weightings: int, use_cache: bool, specification: Any,
-           specification_file: str | None, contest: bool, allow_missing: bool) -> tuple[Any, ...]:
-    """The ledger, its verdict and what would change it, from the models' outputs.
+           specification_file: str | None, contest: bool, allow_missing: bool,
+           submit: Callable[..., Future | None] | None = None) -> tuple[Any, ...]:
+    """The ledger, its verdict and what would change it (its flip search in the worker if ``submit`` is given),
+    from the models' outputs.
 
     Returns (iron-river window view, spillover, ledger, verdict, contest, notes of what is missing,
     (seconds for the ledger, seconds for the contest)). ``missing`` starts as the store's notes.
@@ -640,8 +643,8 @@ def _judge(window: tuple[int, int], seed: int, scenario_path: Path | None, model
     result = verdict(ledger)
     ledger_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    analysis = (contest_of(draws, inputs, spec, seed=seed, specification_file=spec_file, use_cache=use_cache)
-                if contest else None)
+    analysis = (contest_of(draws, inputs, spec, seed=seed, specification_file=spec_file, use_cache=use_cache,
+                           submit=submit) if contest else None)
     return iron_river, spill, ledger, result, analysis, missing, (ledger_seconds, time.perf_counter() - started)
 
 

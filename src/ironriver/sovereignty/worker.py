@@ -1,8 +1,9 @@
 """The chain's second process: the jobs of ``ironriver assess`` that need not wait for its main line.
 
 On two cores, :func:`ironriver.sovereignty.chain.assess` hands the spillover estimate (independent of the iron
-river) and, when no scenario needs it first, the supply-chain simulation (independent of the ledger) to one
-worker process, and goes on with the iron-river fit and the ledger itself. The worker is spawned before the store
+river), the supply-chain simulation when no scenario needs it first (independent of the ledger) and the
+contest's flip search (independent of its Sobol analysis) to one worker process, and goes on with the
+iron-river fit, the ledger and the rest of the contest itself. The worker is spawned before the store
 is built and imports the estimate and simulation stages straight away: those imports take several seconds and
 touch no data, so they overlap the build. Jobs run one after another, in the order submitted; a job returns
 exactly what it would have returned in the main process (tests/test_determinism.py checks the spillover).
@@ -18,7 +19,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from types import SimpleNamespace
 from typing import Any
 
-WARM_MODULES = ("ironriver.sovereignty.chain", "ironriver.estimate.spillover", "ironriver.supply_chain")
+WARM_MODULES = ("ironriver.sovereignty.chain", "ironriver.sovereignty.contest", "ironriver.estimate.spillover",
+                "ironriver.supply_chain")
 """What the worker imports on start, before any job reaches it."""
 
 
