@@ -8,7 +8,9 @@ can say it too. A failure is never cached. Each
 model's output is cached on disk under ``ironriver.store.build.home()/assess-cache`` keyed by what it
 depends on — the store key and the models' source code, plus the years and seed (iron river), the seed
 (spillover), or the years, seed and scenario file's hash (simulation) — so a second run skips the models.
-The ledger itself is recomputed every time (well under a second).
+The ledger itself is recomputed every time (well under a second). On two cores one worker process
+(:mod:`~ironriver.sovereignty.worker`) runs the spillover estimate while the iron river is fitted, then the
+simulation and the contest's flip search while the ledger is scored: the same results as in one process.
 """
 
 from __future__ import annotations
