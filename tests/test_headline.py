@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from ironriver.sovereignty.catalogue import KINDS
 from ironriver.sovereignty.draws import IndicatorDraws
-from ironriver.sovereignty.headline import MARK_LEGEND, RULE, cell_status, choose_headline, mark, year_checks
+from ironriver.sovereignty.headline import (MARK_LEGEND, RULE, cell_status, choose_headline, mark, status_marks,
+                                            year_checks)
 from ironriver.sovereignty.ledger import score
 from ironriver.sovereignty.verdict import verdict
 
@@ -121,6 +122,8 @@ def test_cell_status_and_marks_by_hand() -> None:
     assert [mark(s) for s in cells[("MEX", "overall")]] == ["", "*pc"]
     assert mark("forecast, partial_year, carried_forward") == "*fpc" and mark("missing") == ""
     assert all(f"{letter} = " in MARK_LEGEND for letter in "fpc")
+    # the dashboard's drill-down marks an indicator by its own status with the same letters
+    assert status_marks() == {"forecast": "*f", "partial": "*p", "carried": "*c"}
     checks = year_checks(status, table, comparable, np.array([2019, 2020]))
     assert checks[2019] == ()
     assert checks[2020] == ("Mexico's domestic sovereignty has no indicator observed in 2020 (a carried forward)",

@@ -166,7 +166,7 @@ def test_coarser_knots_interpolate_the_walk_linearly() -> None:
 def test_settings_take_overrides_and_refuse_unknown_names() -> None:
     assert model_settings({"nics_t_dof": 7})["nics_t_dof"] == 7.0
     assert model_settings()["nics_t_dof"] == 4.0
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="no_such_setting"):     # the error names the unknown setting
         model_settings({"no_such_setting": 1.0})
 
 

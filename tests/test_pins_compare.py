@@ -118,3 +118,21 @@ def test_run_simulation_reports_the_scenario_change_of_arrivals() -> None:
     assert change["median"] == pytest.approx(-50.0, abs=1.5)
     assert change["low"] <= change["median"] <= change["high"] < 0
     assert out["scenario"]["arrived"] == pytest.approx(0.5 * out["baseline"]["arrived"], rel=0.03)
+
+
+def test_compare_labels_units_and_divides_by_zero_silently() -> None:
+    """Each row carries its quantity's unit; a replicate whose reference is zero (New Mexico's border
+    interdictions in some replicates) has no relative change, without a 0/0 warning to the user."""
+    import warnings
+
+    from ironriver.supply_chain.result import QUANTITIES
+
+    base, half = runs()
+    assert (np.asarray(base._groups[("source_state", "NM")]["interdicted_border"]) == 0).any()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = half.compare(base)
+        itself = base.compare(base)                       # zero over zero where the reference is zero
+    assert row(itself, "interdicted_border", "source_state", "NM")["relative_high_pct"] == 0.0   # zero bases drop out
+    assert table["unit"].tolist() == [QUANTITIES[q][0] for q in table["quantity"]]
+    assert set(table["unit"]) == {"guns/year", "guns", "fraction"}

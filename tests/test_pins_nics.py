@@ -123,5 +123,11 @@ def test_placebo_calibration_by_hand(raw_sales: pd.DataFrame) -> None:
     pooled = np.concatenate(changes)
     scale = np.median(np.abs(pooled - np.median(pooled))) / stats.t.ppf(0.75, 4.0)
     assert result["scale"] == pytest.approx(scale, rel=1e-9)
+    # the interval: 5% and 95% of 200 bootstrap resamples of the 40 groups, drawn next from the same stream
+    by_group = np.array(changes)
+    t_scale = lambda v: np.median(np.abs(v - np.median(v))) / stats.t.ppf(0.75, 4.0)   # noqa: E731
+    resampled = [t_scale(by_group[rng.integers(0, 40, 40)].ravel()) for _ in range(200)]
+    low, high = np.percentile(resampled, (5, 95))
+    assert (result["scale_low"], result["scale_high"]) == pytest.approx((low, high), rel=1e-9)
     assert result["scale_low"] < result["scale"] < result["scale_high"]
     assert result["scale_high"] / result["scale_low"] < 3

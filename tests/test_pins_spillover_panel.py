@@ -39,11 +39,12 @@ def test_panel_columns_types_and_order() -> None:
 
 
 def test_an_unbalanced_panel_is_refused() -> None:
+    message = r"^the state-month panel is not balanced \(states cover different months\)$"
     staggered = {"01": [1, 2, 3], "02": [2, 3, 4]}               # same length, different months
-    with pytest.raises(IronRiverError, match="not balanced"):
+    with pytest.raises(IronRiverError, match=message):
         sp.build_panel(homicides(staggered), population(staggered))
     gap = {"01": [1, 3], "02": [1, 3]}                          # same months, but one is missing in between
-    with pytest.raises(IronRiverError, match="not balanced"):
+    with pytest.raises(IronRiverError, match=message):
         sp.build_panel(homicides(gap), population(gap))
 
 
@@ -102,6 +103,11 @@ def test_month_arithmetic_by_hand() -> None:
         index = year * 12 + month - 1
         assert sp.month_index(year, month) == index == sp.parse_month(f"{year}-{month:02d}")
         assert sp.format_month(index) == f"{year:04d}-{month:02d}"
+    for text in ("2004-13", "2004-00", "2004-1", "09-2004"):
+        with pytest.raises(IronRiverError, match=f"^month '{text}' is not a month of the form YYYY-MM$"):
+            sp.parse_month(text)
+    with pytest.raises(IronRiverError, match="^placebo date '2004-13' is not"):
+        sp.parse_month("2004-13", "placebo date")
 
 
 def test_main_design_fields_and_expiry() -> None:
@@ -112,4 +118,6 @@ def test_main_design_fields_and_expiry() -> None:
     assert design.treated == ("05", "08", "19", "26", "28") and len(design.comparison) == 27
     assert design.label.startswith("headline: 5 TX/NM/AZ border states") and design.expectation == "the headline"
     assert (design.start, design.end) == (1998 * 12, 2008 * 12 + 10)
+    with pytest.raises(IronRiverError, match="^unknown outcome 'guns'; choose one of: firearm, nonfirearm, all$"):
+        sp.main_design(panel, "guns", expiry=2003 * 12)
     assert sp.main_design(panel).post_start == 2004 * 12 + 8          # default: the timeline's expiry

@@ -93,6 +93,9 @@ def test_carry_forward_by_hand() -> None:
     assert list(source) == [-1, 1, 1, 1, 1, -1, 6, 6]          # year 5 is 4 years on: missing, not carried
     assert list(carried) == [-1, 0, 1, 2, 3, -1, 0, 1]
     assert list(carry_forward(observed, 0)[0]) == [-1, 1, -1, -1, -1, -1, 6, -1]
+    # an observation in the first year is carried like any other
+    source, carried = carry_forward(np.array([True, False, False, False, False]), 3)
+    assert list(source) == [0, 0, 0, 0, -1] and list(carried) == [0, 1, 2, 3, -1]
 
 
 def test_cinc_ratio_excludes_the_series_break() -> None:
@@ -103,6 +106,10 @@ def test_cinc_ratio_excludes_the_series_break() -> None:
     assert ratio["ratio"].iloc[0] == pytest.approx(8.0)
     both = cinc_ratio(nmc, "USA", "MEX", include_break=True)
     assert list(both["ratio"]) == pytest.approx([8.0, 10.0]) and list(both["series_break"]) == [False, True]
+    # only after the break: no year, with the columns' types kept
+    empty = cinc_ratio(nmc[nmc["year"] == 2017], "USA", "MEX")
+    assert empty.empty and empty.dtypes.to_dict() == {"year": np.dtype(int), "ratio": np.dtype(float),
+                                                     "series_break": np.dtype(bool)}
 
 
 SHARED = Shared(decay_half_life_years=np.full(50, 25.0), spillover_half_life_years=5.0)

@@ -186,3 +186,17 @@ def test_a_comparison_with_no_cells_is_nan_not_none() -> None:
     c = compare(np.full((3, 4), np.nan), np.zeros((3, 4)), 2020, "domestic")
     assert not c.comparable and c.n_cells == 0
     assert all(np.isnan(v) for v in (c.p_mex_more, c.p_usa_more, c.p_tie, c.share_weightings_mex, c.share_draws_mex))
+
+
+def test_the_ledger_keeps_draws_in_single_precision_and_the_verdict_says_why() -> None:
+    """Scores are stored as float32 (thousands of draws × weightings × years, both states alike); the verdict
+    of a ledger carries the headline rule's reasons for its headline year."""
+    from ironriver.sovereignty.verdict import verdict
+
+    led, _ = ledger()
+    assert led.threat_draws.dtype == np.float32
+    assert {a.dtype for a in led.overall.values()} == {np.dtype(np.float32)}
+    assert {a.dtype for a in led.kind_scores.values()} == {np.dtype(np.float32)}
+    result = verdict(led)
+    assert result.why is not None and result.why.year == result.headline_year
+    assert set(result.why.checks) == {int(y) for y in led.draws.years}

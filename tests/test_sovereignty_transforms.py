@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -94,5 +95,39 @@ def test_bad_assumptions_are_refused() -> None:
         Assumption("x", 5.0, 1.0, 2.0, "unit", "assumption", "value outside its range", distribution="loguniform")
     with pytest.raises(ValueError):
         Assumption("x", 0.0, 0.0, 1.0, "unit", "assumption", "log scale from zero", distribution="loguniform")
-    with pytest.raises(UnknownNameError, match="did you mean"):
+    with pytest.raises(UnknownNameError, match="^unknown assumption 'decay_half_life_year'; did you mean: "
+                                                "decay_half_life_years, "):
         assumption("decay_half_life_year")
+
+
+def test_assumption_draws_by_distribution_with_a_known_stream() -> None:
+    """A sampled assumption draws log-uniformly (or uniformly) over its range with the generator given, exactly
+    as numpy would; a fixed one, or one whose range is a point, is its value every time."""
+    def named(distribution: str, low: float, high: float) -> Assumption:
+        return Assumption("x_for_test", 2.0, low, high, "unit", "assumption", "why", used_by="ledger",
+                     distribution=distribution)
+
+    logu = sample_assumption(named("loguniform", 1.0, 100.0), 5, np.random.default_rng(3))
+    np.testing.assert_allclose(logu, np.exp(np.random.default_rng(3).uniform(0.0, np.log(100.0), 5)), rtol=1e-12)
+    flat = sample_assumption(named("uniform", 1.0, 100.0), 5, np.random.default_rng(3))
+    np.testing.assert_allclose(flat, np.random.default_rng(3).uniform(1.0, 100.0, 5), rtol=1e-12)
+    assert (sample_assumption(named("fixed", 1.0, 100.0), 4, np.random.default_rng(3)) == 2.0).all()
+    assert (sample_assumption(named("loguniform", 2.0, 2.0), 4, np.random.default_rng(3)) == 2.0).all()
+    # the ledger's own: a fixed setting with a range stays put; a sampled one spreads over its range
+    assert (sample_assumption(assumption("reference_range_quantiles"), 50, np.random.default_rng(0)) == 0.5).all()
+    assert np.ptp(sample_assumption(assumption("carry_log_sd_per_year"), 50, np.random.default_rng(0))) > 0.1
+
+
+def test_values_recorded_as_none_are_missing_not_an_error() -> None:
+    """An object column (values read with gaps as None) gives NaN threats; so does a missing reference point;
+    an infinite value warns nothing."""
+    import warnings
+
+    values = pd.Series([0.2, None, 3.0], dtype=object)
+    np.testing.assert_allclose(identity_share(values), [0.2, np.nan, 1.0])
+    np.testing.assert_allclose(log_logistic(values, 1.0), [0.2 / 1.2, np.nan, 0.75])
+    np.testing.assert_allclose(log_logistic(np.array([1.0, 1.0]), pd.Series([1.0, None], dtype=object)),
+                               [0.5, np.nan])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        log_logistic(np.array([np.inf, 0.0]), np.array([1.0, 0.0]))

@@ -279,3 +279,109 @@ def test_names_are_checked_against_the_catalogue_before_any_work():
         check_names(_spec(indicators={"exclude": ["mx_cinc_ratoi"]}))
     with pytest.raises(SpecificationError, match="concepts.weights: unknown concept 'power'"):
         check_names(_spec(concepts={"weights": {"power": 2.0}}))
+
+
+# --- the kernels the flip search and the sensitivity analyses share, by hand --------------------------------
+
+
+def _rows(kind_weight, across):
+    from ironriver.sovereignty.aggregate import Rows
+
+    r = len(across)
+    return Rows(draw=np.zeros(r, int), reference=np.zeros((r, 1)), kind_weight=np.asarray(kind_weight, float),
+                normalisation=np.zeros(r, int), within=np.zeros(r, int), across=np.asarray(across),
+                include=np.ones((r, 1), bool), carry=np.zeros(r, int))
+
+
+def test_overall_of_uses_the_kinds_both_states_have_by_each_rule():
+    """MEX kinds (0.2, 0.4, -, 0.8), USA (0.6, -, 0.3, 0.5) in year 0, weights 1:2:3:4: only kinds 1 and 4
+    are compared; year 1 has no kind for the USA, so neither state has an overall score."""
+    from ironriver.sovereignty.aggregate import overall_of
+
+    nan = np.nan
+    year0 = np.array([[0.2, 0.4, nan, 0.8], [0.6, nan, 0.3, 0.5]])
+    year1 = np.array([[0.5, 0.5, 0.5, 0.5], [nan, nan, nan, nan]])
+    kinds = np.stack([year0, year1], axis=-1)[None].repeat(3, axis=0)       # (3 rows, 2 states, 4 kinds, 2 years)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # a year with no kind to combine is NaN, without a 0/0 warning
+        overall = overall_of(kinds, _rows([[1.0, 2.0, 3.0, 4.0]] * 3, [0, 1, 2]))
+    assert overall.shape == (3, 2, 2)
+    np.testing.assert_allclose(overall[0, :, 0], [(0.2 + 4 * 0.8) / 5, (0.6 + 4 * 0.5) / 5])           # arithmetic
+    np.testing.assert_allclose(overall[1, :, 0], [np.exp((np.log(0.2) + 4 * np.log(0.8)) / 5),
+                                                  np.exp((np.log(0.6) + 4 * np.log(0.5)) / 5)])         # geometric
+    np.testing.assert_allclose(overall[2, :, 0], [0.8, 0.6])                                           # weakest link
+    assert np.isnan(overall[:, :, 1]).all()
+
+
+def test_dirichlet_weights_are_normalised_gamma_quantiles():
+    """With alpha = 1 the gamma is the unit exponential, whose quantile at 1 − e^(−g) is g: uniforms giving
+    g = 1, 2, 3, 4 give weights 0.1 … 0.4; uniforms of 0 and 1 are clipped 1e-12 inside (0, 1)."""
+    from ironriver.sovereignty.aggregate import dirichlet_weights
+
+    g = np.array([1.0, 2.0, 3.0, 4.0])
+    weights = dirichlet_weights(np.ones(4), np.stack([1 - np.exp(-g), 1 - np.exp(-g[::-1])]))
+    np.testing.assert_allclose(weights, [[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]], rtol=1e-9)
+    edge = dirichlet_weights(np.ones(2), np.array([[0.0, 1 - np.exp(-1.0)], [1.0, 1 - np.exp(-1.0)]]))
+    np.testing.assert_allclose(edge[0, 0], 1e-12, rtol=1e-6)                # quantile of 1e-12, not of 0
+    top = -np.log(1e-12)                                                     # quantile of 1 − 1e-12, not infinite
+    np.testing.assert_allclose(edge[1], [top / (top + 1), 1 / (top + 1)], rtol=1e-6)
+    # alpha enters per kind: alpha = 2 has median 1.678 (scipy's gamma), alpha = 1 has median log 2
+    half = dirichlet_weights(np.array([2.0, 1.0]), np.array([[0.5, 0.5]]))
+    np.testing.assert_allclose(half[0, 0], 1.6783469900166608 / (1.6783469900166608 + np.log(2)), rtol=1e-9)
+
+
+def test_drawn_reference_is_log_uniform_or_linear_by_hand():
+    """low 1, high 100 at u = 0.5 → 10 (log-uniform); low 0, high 2 → 1 (linear: no log of 0); a NaN range
+    keeps the central reference."""
+    from ironriver.sovereignty.aggregate import draw_reference
+
+    class Layout:
+        concept = np.array([0, 1, 1])
+        reference_low = np.array([1.0, 0.0, np.nan])
+        reference_high = np.array([100.0, 2.0, 5.0])
+        reference = np.array([7.0, 8.0, 9.0])
+
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # the zero low end is handled, not a "divide by zero" warning to the user
+        drawn = draw_reference(Layout(), np.array([[0.5, 0.5], [0.0, 1.0], [0.25, 0.75]]))
+    np.testing.assert_allclose(drawn, [[10.0, 1.0, 9.0], [1.0, 2.0, 9.0], [100 ** 0.25, 1.5, 9.0]])
+
+
+def test_normalisation_by_hand_on_one_shared_scale_row_by_row():
+    """minmax and rank over both indicators and all years of each row (one scale group), row by row:
+    row 0 has values 1, 2, 3 | 4, -, 6 and row 1 has 10, 10, 30 | -, -, 20."""
+    from ironriver.sovereignty.aggregate import _normalise
+
+    class Layout:
+        scale_group = np.array([0, 0])
+
+    nan = np.nan
+    x = np.array([[[1.0, 2.0, 3.0], [4.0, nan, 6.0]], [[10.0, 10.0, 30.0], [nan, nan, 20.0]]])
+    minmax = _normalise(x, np.full((2, 2), nan), np.array([1, 1]), Layout())
+    np.testing.assert_allclose(minmax, [[[0, 0.2, 0.4], [0.6, nan, 1]], [[0, 0, 1], [nan, nan, 0.5]]])
+    rank = _normalise(x, np.full((2, 2), nan), np.array([2, 2]), Layout())
+    # row 1: the tied 10s share rank 1.5 of the 4 values present
+    np.testing.assert_allclose(rank, [[[0, 0.25, 0.5], [0.75, nan, 1]], [[0.5 / 3, 0.5 / 3, 1], [nan, nan, 2 / 3]]])
+    # a constant block has no scale: missing
+    assert np.isnan(_normalise(np.full((1, 2, 3), 5.0), np.full((1, 2), nan), np.array([1]), Layout())).all()
+
+
+def test_a_cells_threat_is_its_indicators_weighted_mean():
+    """Indicators 0 and 1 form cell 0 with weights 1 and 3: (1·0.2 + 3·0.6)/4 = 0.5 in year 0; in year 1 only
+    indicator 1 has a value (0.4); cell 1's only indicator has none."""
+    from ironriver.sovereignty.aggregate import cells_of
+
+    class Layout:
+        n = 3
+        cells = np.array([0, 0, 1])
+        cell_state = np.array([0, 1])
+
+    class Rows:
+        indicator_weight = np.array([1.0, 3.0, 1.0])
+
+    threats = np.array([[[0.2, np.nan], [0.6, 0.4], [np.nan, np.nan]]])
+    np.testing.assert_allclose(cells_of(threats, Layout(), Rows()), [[[0.5, 0.4], [np.nan, np.nan]]])

@@ -28,6 +28,12 @@ def test_two_sided_p_counts_ties_within_the_relative_tolerance() -> None:
     assert inf._two_sided_p(-stats) == pytest.approx(0.6)
     assert inf._two_sided_p(np.array([5.0, 1, 2, 3, 4])) == pytest.approx(0.4)   # the largest of five: 2 × 1/5
     assert inf._two_sided_p(np.array([0.0, -1, 1])) == 1.0                      # capped at one
+    # below |t| = 1 the tolerance is 1e-10 absolute: 0.5 + 1.5e-10 is not a tie (lower tail 2 of 6, p = 2/3)
+    small = np.array([0.5, 0.5 + 1.5e-10, 1.0, 1.0, 1.0, 0.0])
+    assert inf._two_sided_p(small) == pytest.approx(2 / 3)
+    assert inf._two_sided_p(np.array([0.5, 0.5 + 0.5e-10, 1.0, 1.0, 1.0, 0.0])) == 1.0   # but 0.5e-10 is
+    # a statistic exactly at the tolerance's edge is a tie: upper 3 of 6 and lower 5 of 6 give p = 1
+    assert inf._two_sided_p(np.array([0.5, 0.5 - 1e-10, 0.0, 0.0, 0.0, 1.0])) == 1.0
 
 
 def test_pivot_interval_subtracts_the_upper_quantile_for_the_lower_bound() -> None:
@@ -46,6 +52,7 @@ def test_effect_in_percent_and_extra_deaths_by_hand() -> None:
     assert extra(-math.log(2)) == pytest.approx(-300.0)     # 1200 × (1 − 2) / 4
     assert extra(0.0) == 0.0
     assert extra(-math.inf) == -math.inf and extra(-700.0) == -math.inf
+    assert extra(math.inf) == 300.0                          # an unbounded effect: every post death, 1200 / 4
     assert extra(-699.0) == pytest.approx(1200 * -math.expm1(699.0) / 4)
 
 
@@ -166,6 +173,11 @@ def test_design_matrices_refuse_an_unidentified_design() -> None:
     no_deaths = panel.assign(deaths=np.where(panel["state_code"] == "03", 0.0, panel["deaths"]))
     dropped = _matrices(no_deaths, design())
     assert dropped.dropped_states == ("03",) and dropped.codes == ("01", "02", "04") and len(dropped.y) == 12
+    one_death = panel.assign(deaths=np.where(panel["state_code"] == "03",
+                                             np.where(panel["month_index"] == panel["month_index"].min(), 1.0, 0.0),
+                                             panel["deaths"]))
+    kept = _matrices(one_death, design())                   # a single death in the window: kept, not empty
+    assert kept.dropped_states == () and kept.codes == ("01", "02", "03", "04")
     with pytest.raises(IronRiverError, match="no deaths"):
         _matrices(no_deaths, design(treated=("03",)))
     with pytest.raises(IronRiverError, match="too few states"):
@@ -291,3 +303,32 @@ def test_constant_effect_bounds_are_where_the_one_sided_tests_cross_their_level(
         alpha = (1 - level) / 2
         assert one_sided(low - step)[0] <= alpha < one_sided(low + step)[0], level
         assert one_sided(high + step)[1] <= alpha < one_sided(high - step)[1], level
+
+
+def test_too_few_placebo_sets_cannot_bound_the_constant_effect() -> None:
+    """With the treated set and nine placebo sets, the smallest one-sided p-value is 1/10, above every level's
+    2.5 % or 5 %: no effect is rejected, so the interval is unbounded on both sides (and p at zero is 1)."""
+    panel = small_panel(math.log(1.5))
+    design = small_design()
+    m = _matrices(panel, design)
+    sets = inf._sets(inf._rng(4, design.name), np.arange(m.n_states), 3, 9, actual=m.treated_index)
+    assert len(sets) == 10
+    interval, p_zero = inf.constant_effect_interval(m, 0.4, 0.1, sets, _fe_start(m, m.y))
+    assert (interval.low90, interval.high90, interval.low95, interval.high95) == (-math.inf, math.inf,
+                                                                                -math.inf, math.inf)
+    assert 0.2 <= p_zero <= 1.0
+
+
+def test_the_told_rank_gives_statsmodels_own_degrees_of_freedom() -> None:
+    """The fixed-effects GLM skips statsmodels' SVD by being told the design's rank: its model and residual
+    degrees of freedom and its number of observations must be what statsmodels computes itself."""
+    import statsmodels.api as sm
+
+    from ironriver.estimate.spillover.model import _FixedEffectsGLM
+
+    m = _matrices(two_way_panel(), design())
+    told = _FixedEffectsGLM(m.y, m.fe, family=sm.families.Poisson(), exposure=m.exposure, hasconst=True,
+                            rank=m.fe.shape[1])
+    computed = sm.GLM(m.y, m.fe, family=sm.families.Poisson(), exposure=m.exposure, hasconst=True)
+    assert (told.df_model, told.df_resid, told.wnobs) == (computed.df_model, computed.df_resid, computed.wnobs)
+    assert (told.df_model, told.df_resid, told.wnobs) == (m.fe.shape[1] - 1, 16 - m.fe.shape[1], 16)

@@ -26,7 +26,7 @@ import pandas as pd
 from ironriver.sovereignty.catalogue import KIND_LABELS, KINDS, STATE_POSSESSIVES, STATES
 
 __all__ = ["FLAGS", "FLAG_ORDER", "MARKS", "MARK_LEGEND", "RULE", "Headline", "cell_status", "year_checks",
-           "choose_headline", "headline_of", "mark", "used_status"]
+           "choose_headline", "headline_of", "mark", "status_marks", "used_status"]
 
 FLAGS = {"forecast": "forecast", "partial": "partial_year", "carried": "carried_forward"}
 """Indicator status → the flag reported on a cell whose score uses it."""
@@ -47,6 +47,12 @@ def mark(status: str | None) -> str:
     if not status or status in ("observed", "missing"):
         return ""
     return "*" + "".join(MARKS[f] for f in FLAG_ORDER if f in status.split(", "))
+
+
+def status_marks() -> dict[str, str]:
+    """Indicator status → the mark of a value with that status (``{"forecast": "*f", …}``; observed and missing
+    values have none): what the dashboard shows beside an indicator in a cell's drill-down."""
+    return {status: mark(flag) for status, flag in FLAGS.items()}
 
 
 def used_status(status: np.ndarray, threat_draws: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from ironriver.sovereignty import STATES
 from ironriver.plain_words import THREAT_SCORE_SENTENCE
 from ironriver.sovereignty.catalogue import KIND_LABELS
 from ironriver.sovereignty.chain import YEAR_SPAN, Assessment
-from ironriver.sovereignty.headline import MARK_LEGEND, choose_headline
+from ironriver.sovereignty.headline import MARK_LEGEND, choose_headline, status_marks
 from ironriver.sovereignty.verdict import Comparison, Verdict
 
 __all__ = ["run_models", "window_summary", "window_verdict", "figure_json"]
@@ -159,6 +159,7 @@ def window_summary(bundle: dict[str, Any], first: int, last: int) -> dict[str, A
                         **comparison_record(result.headline)},
             "headline": result.why.to_json() if result.why is not None else None,
             "plain_words": {"threat_score": THREAT_SCORE_SENTENCE, "marks": MARK_LEGEND},
+            "status_marks": status_marks(),
             "comparisons": [comparison_record(c) for c in result.comparisons],
             "ledger": inside(bundle["ledger_rows"]), "verdict_by_year": inside(bundle["verdict_rows"]),
             "not_included": list(dict.fromkeys(missing)), "iron_river": iron_river,

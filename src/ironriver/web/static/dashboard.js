@@ -156,11 +156,11 @@ function drawTimeline() {
 
 // ---------------------------------------------------------------------------------------------- headline and marks
 // The verdict names its headline year and why (the headline rule); cells resting partly on values not observed
-// that year carry the report's mark ("*" and a letter per flag) in the heatmap's text and in the tables.
-const MARKS = {forecast: "f", partial: "p", carried: "c"};
-
+// that year carry the report's mark ("*" and a letter per flag) in the heatmap's text and in the tables; the
+// summary sends each indicator status's mark (summary.status_marks), so the letters are defined once, in Python.
 function statusMark(status) {  // an indicator's status as a visible mark ("" if observed or missing)
-  return MARKS[status] ? ` *${MARKS[status]}` : "";
+  const mark = (summary.status_marks || {})[status];
+  return mark ? ` ${mark}` : "";
 }
 
 function cellMark(label, year) {  // the mark the report's heatmap gives a cell (statuses do not depend on the window)
