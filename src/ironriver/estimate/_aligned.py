@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-REFERENCES: dict[str, Callable[[dict, object], np.ndarray]] = {
-    "log_stock": lambda lat, model: np.log(lat["stock"]).mean(axis=1),
-    "log_cbp_baseline_flow": lambda lat, model: np.log(lat["flow"] @ model._cbp_rows[0]),
-    "log_cbp_flow_ratio": lambda lat, model: (np.log(lat["flow"] @ model._cbp_rows[-1])
-                                              - np.log(lat["flow"] @ model._cbp_rows[0])),
+REFERENCES: dict[str, Callable[[np.ndarray, np.ndarray, object], np.ndarray]] = {
+    "log_stock": lambda flow, stock, model: np.log(stock).mean(axis=1),
+    "log_cbp_baseline_flow": lambda flow, stock, model: np.log(flow @ model._cbp_rows[0]),
+    "log_cbp_flow_ratio": lambda flow, stock, model: (np.log(flow @ model._cbp_rows[-1])
+                                                      - np.log(flow @ model._cbp_rows[0])),
 }
 """Reference quantities (per row, log scale) computed from the latent flow and stock only: the mean log stock
 over the fitted years, the log flow summed over the first CBP figure's fiscal years (FY2014–19, baseline
@@ -70,8 +70,9 @@ class AlignedCoordinates:
     def _offsets(self, u: np.ndarray) -> np.ndarray:
         """``sign · reference`` for each shift (N, shifts): depends only on unshifted coordinates."""
         with np.errstate(all="ignore"):
-            lat = self.model.latent(u)
-            return np.column_stack([sign * REFERENCES[reference](lat, self.model) for _, reference, sign in self.shifts])
+            _, flow, stock = self.model.flow_and_stock(u)
+            return np.column_stack([sign * REFERENCES[reference](flow, stock, self.model)
+                                    for _, reference, sign in self.shifts])
 
     def forward(self, u: np.ndarray) -> np.ndarray:
         """Model coordinates → sampler coordinates (N, D)."""
