@@ -4,13 +4,13 @@ The default sampler (:func:`ironriver.estimate._importance.sample_posterior`) wo
 Gaussian. In the model's own coordinates (:meth:`IronRiverModel.natural`) it is far from it: the data pin
 *products* — recovery rate × stock (recoveries), interdiction rate × flow (CBP seizures), stock ÷ its US-origin
 share (stock estimates) — so each rate lies on a curved ridge against the flow's anchor, drift, volatility and
-innovations, and no Gaussian fits it well. :class:`AlignedCoordinates` shifts each such coordinate by the log
-of what it multiplies: ``v_rate = u_rate + log(reference)`` with the reference computed from coordinates that
-are never shifted (the flow and stock series). The map is triangular with unit diagonal, so its Jacobian
-determinant is exactly 1: the density in ``v`` is the model's density at the corresponding ``u``, no correction
-term, and every draw maps back to the model's coordinates. (Measured on the default model: a Gaussian fitted to the default sampler's
-draws misses the log density by a standard deviation of ~2 log-units in these coordinates, against ~11 in the
-model's; at the same 86,000 evaluations the default's largest yearly 5%-bound error against NUTS fell from
+innovations, and no Gaussian fits it well. :class:`AlignedCoordinates` shifts each such coordinate by the log of
+what it multiplies: ``v_rate = u_rate + log(reference)`` with the reference computed from coordinates that are
+never shifted (the flow and stock series). The map is triangular with unit diagonal, so its Jacobian determinant
+is exactly 1: the density in ``v`` is the model's density at the corresponding ``u``, no correction term, and
+every draw maps back to the model's coordinates. (Measured on the default model: a Gaussian fitted to the default
+sampler's draws misses the log density by a standard deviation of ~2 log-units in these coordinates, against ~11
+in the model's; at the same 86,000 evaluations the default's largest yearly 5%-bound error against NUTS fell from
 69–80% to 23–47% over seeds 0–2.) Pure numpy; knows only the model's flow and stock.
 """
 
