@@ -89,9 +89,9 @@ by construction, so they are not in it."""
 
 SMC_MOVES, SMC_FINAL_MOVES = 4, 30
 """Moves per tempering stage and at the target (β = 1), where the tails are reached: the same 86,000 log-density
-evaluations as 6 and 24 (four stages, 2,000 particles). Measured against NUTS (4 × 4,000 draws), the largest
-yearly 5%-bound error over seeds 0–1 was 29–32% with 4/30 and the five-parameter block, 27–45% with 6/24 and the
-eight-parameter one (aligned coordinates, start widened 1.5 in both). With 500 particles a run and 4/60 it was
+evaluations as 6 and 24 (four stages, 2,000 particles). Measured against NUTS (4 × 4,000 draws), with the start
+widened 1.5 and aligned coordinates, the largest yearly 5%-bound error was 23–47% over seeds 0–2 with 4/30 and the
+five-parameter block, 27–45% with 6/24 and the old eight-parameter one. With 500 particles a run and 4/60 it was
 14–32%, but R̂ across the two runs then exceeded 1.01 in every seed (too few particles per run); 10/100 with
 4,000 particles (524,000 evaluations) matched NUTS (4.9%): the remaining gap is mixing, not bias."""
 
@@ -176,7 +176,8 @@ def _fit(model: IronRiverModel, method: str, seed: int, draws: int, start: np.nd
     else:
         mode, covariance, map_info = _laplace(model, start)
         # sample in coordinates where the rates are measured against the flow and stock they multiply (a unit-
-        # Jacobian shift that makes the posterior much closer to Gaussian), then map the draws back
+        # Jacobian shift that makes the posterior much closer to Gaussian), then map the draws back; the volatility
+        # move keeps the walk, hence the flow, stock and shifts, so it is the same move in either coordinates
         aligned = AlignedCoordinates(model)
         sample = inference.sample_posterior(aligned, aligned.forward(mode)[0], aligned.covariance(mode, covariance),
                                             rng, draws=max(4000, draws), smc_particles=particles or SMC_PARTICLES,
