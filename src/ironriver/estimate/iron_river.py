@@ -90,10 +90,10 @@ by construction, so they are not in it."""
 SMC_MOVES, SMC_FINAL_MOVES = 4, 30
 """Moves per tempering stage and at the target (β = 1), where the tails are reached: the same 86,000 log-density
 evaluations as 6 and 24 (four stages, 2,000 particles). Measured against NUTS (4 × 4,000 draws), with the start
-widened 1.5 and aligned coordinates, the largest yearly 5%-bound error was 23–47% over seeds 0–2 with 4/30 and the
-five-parameter block, 27–53% (five runs) with 6/24 and the old eight-parameter one. With 500 particles a run and 4/60 it was
-14–32%, but R̂ across the two runs then exceeded 1.01 in every seed (too few particles per run); 10/100 with
-4,000 particles (524,000 evaluations) matched NUTS (4.9%): the remaining gap is mixing, not bias."""
+widened 1.5 and aligned coordinates, the largest yearly 5%-bound error was 23–47% over seeds 0–2 with 4/30 and
+the five-parameter block, 27–53% (five runs) with 6/24 and the old eight-parameter one. With 500 particles a run
+and 4/60 it was 14–32%, but R̂ across the two runs then exceeded 1.01 in every seed (too few particles per run);
+10/100 with 4,000 particles (524,000 evaluations) matched NUTS (4.9%): the remaining gap is mixing, not bias."""
 
 SMC_PARTICLES = 2000
 """Particles of the tempered-SMC fallback: its ESS (the last stage's incremental-weight ESS) is ≥ half of them."""
