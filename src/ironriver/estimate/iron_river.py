@@ -82,26 +82,16 @@ DEFAULT_DRAWS = 4000
 
 LEVEL_BLOCK: tuple[str, ...] = ("flow_anchor", "flow_drift", "attrition_beyond_seizures", "stock_us_origin_share",
                                 "stock_1998")
-"""Parameters that set the flow's level (a lower flow goes with lower attrition, a larger 1998 stock carrying the
-stock estimates, a smaller US share of the stock): the default sampler moves them together as a block. In the
-sampler's coordinates (:mod:`ironriver.estimate._aligned`) the recovery and interdiction rates follow the level
-by construction, so they are not in it."""
+"""Parameters that set the flow's level (a lower flow: lower attrition, a larger 1998 stock, a smaller US share of
+the stock), moved together as a block by the default sampler; in its aligned coordinates the recovery and
+interdiction rates follow the level by construction."""
 
-SMC_MOVES, SMC_FINAL_MOVES = 4, 30
-"""Moves per tempering stage and at the target (β = 1), where the tails are reached: the same 86,000 log-density
-evaluations as 6 and 24 (four stages, 2,000 particles). Measured against NUTS (4 × 4,000 draws), with the start
-widened 1.5 and aligned coordinates, the largest yearly 5%-bound error was 23–47% over seeds 0–2 with 4/30 and
-the five-parameter block, 27–53% (five runs) with 6/24 and the old eight-parameter one. With 500 particles a run
-and 4/60 it was 14–32%, but R̂ across the two runs then exceeded 1.01 in every seed (too few particles per run);
-10/100 with 4,000 particles (524,000 evaluations) matched NUTS (4.9%): the remaining gap is mixing, not bias."""
-
-SMC_PARTICLES = 2000
-"""Particles of the tempered-SMC fallback: its ESS (the last stage's incremental-weight ESS) is ≥ half of them."""
-
-SMC_WIDEN = 1.5
-"""Scale factor of the tempered SMC's starting proposal over the Laplace covariance. Wider starts temper over
-more stages and seed the tails the moves reach slowly: against NUTS (4 × 4,000 draws) the yearly 5% bounds'
-largest error fell from ~43% at 1.1 to ~27% at 1.5 (aligned coordinates, seed 0); 2.0 was no better (33%)."""
+SMC_PARTICLES, SMC_MOVES, SMC_FINAL_MOVES, SMC_WIDEN = 2000, 4, 30, 1.5
+"""Tempered SMC: particles (two runs; ESS ≥ half), moves per stage and at the target, and the start's scale over
+the Laplace covariance (wider starts seed the tails). 86,000 evaluations, as with the former 6/24 from 1.1.
+Against NUTS (4 × 4,000 draws) the largest yearly 5%-bound error was 23–47% over seeds 0–4 (27–53% with 6/24
+from 1.5; 69–80% before the aligned coordinates); 10/100 moves with 4,000 particles (6× the evaluations) matched
+NUTS (4.9%): what is left is mixing, not bias. Fewer particles per run (500, 4/60: 14–32%) fail R̂ ≤ 1.01."""
 
 
 def supported_years() -> tuple[int, int]:
@@ -175,9 +165,8 @@ def _fit(model: IronRiverModel, method: str, seed: int, draws: int, start: np.nd
                        "ess": float(draws), "n_draws": draws}
     else:
         mode, covariance, map_info = _laplace(model, start)
-        # sample in coordinates where the rates are measured against the flow and stock they multiply (a unit-
-        # Jacobian shift that makes the posterior much closer to Gaussian), then map the draws back; the volatility
-        # move keeps the walk, hence the flow, stock and shifts, so it is the same move in either coordinates
+        # sample where rates are measured against what they multiply (exact, unit Jacobian), then map back; the
+        # volatility move keeps the walk, hence the flow, stock and shifts: the same move in either coordinates
         aligned = AlignedCoordinates(model)
         sample = inference.sample_posterior(aligned, aligned.forward(mode)[0], aligned.covariance(mode, covariance),
                                             rng, draws=max(4000, draws), smc_particles=particles or SMC_PARTICLES,
@@ -209,11 +198,9 @@ def _fit(model: IronRiverModel, method: str, seed: int, draws: int, start: np.nd
 
 
 SAMPLER_CAVEAT = ("the default sampler (tempered SMC) reaches the medians and upper bounds, but its 5% bounds sit "
-                  "up to about a third above those of the NUTS reference (`estimate --nuts`, `--check-nuts`), so the "
-                  "flow may be somewhat lower than the lower end of each 90% interval")
-"""Shown with every tempered-SMC fit until its tails match NUTS (tests/test_iron_river_nuts.py has the target;
-measured: yearly 5% bounds up to 29–32% above NUTS's for seeds 0–1, against up to 74% before the aligned
-coordinates)."""
+                  "roughly 15–35% (in some years up to ~50%) above those of the NUTS reference (`estimate --nuts`, "
+                  "`--check-nuts`), so the flow may be somewhat lower than the lower end of each 90% interval")
+"""Shown with every tempered-SMC fit until its tails match NUTS (tests/test_iron_river_nuts.py has the target)."""
 
 
 # ---------------------------------------------------------------------------------------------- posterior
