@@ -146,3 +146,29 @@ def test_the_interdependence_weight_threshold_is_where_the_gap_vanishes(a_dom, a
     weight = [c for c in result.changes if c.input == "weight on interdependence"]
     assert len(weight) == 1
     assert weight[0].value == pytest.approx(t_star, abs=2e-3)
+
+
+def test_the_flip_search_in_the_chains_worker_gives_the_contest_computed_in_one_process():
+    from ironriver.sovereignty.contest import contest
+    from ironriver.sovereignty.worker import start_worker
+
+    draws = perspective_draws()
+    inline = contest(draws, sobol_base=64, n_specifications=16)
+    worker = start_worker()
+    if worker is None:
+        pytest.skip("one core: the chain has no worker")
+    taken = []
+
+    def submit(function, *args):
+        pending = worker.submit(function, *args)
+        taken.append(pending)
+        return pending
+
+    try:
+        worker.submit(int).result(timeout=600)              # warmed up: the flip search is not left queued
+        elsewhere = contest(draws, sobol_base=64, n_specifications=16, submit=submit)
+    finally:
+        worker.close()
+    assert len(taken) == 1 and taken[0].done() and not taken[0].cancelled()   # the worker did compute it
+    assert elsewhere.to_json_dict() == inline.to_json_dict()
+    assert [f.to_json() for f in elsewhere.flips] == [f.to_json() for f in inline.flips]

@@ -71,6 +71,11 @@ class RecoveryDesign:
     def size(self) -> int:
         return len(self.ids)
 
+    @property
+    def traced_years(self) -> np.ndarray:
+        """Indices into ``years`` of the years some trace figure covers (ascending)."""
+        return np.flatnonzero(np.any(self.trace_rows != 0, axis=0))
+
 
 def recovery_design(traces: list[CountFigure], seizures: list[CountFigure], years: np.ndarray,
                     trace_release_sd: float, include_all: bool = False) -> RecoveryDesign:
@@ -126,9 +131,15 @@ def enforcement_kernel(years: np.ndarray, shock_sd: Any, campaign_sd: Any, persi
     lags = xp.arange(len(years), dtype=float)
     variance = campaign_sd[:, None] ** 2
     by_lag = xp.expm1(variance * xp.exp(xp.log(persistence)[:, None] * lags[None, :]))  # (N, Y)
-    toeplitz = by_lag[:, lag]
     diagonal = xp.expm1(variance[:, 0] + shock_sd**2) - by_lag[:, 0]
-    return toeplitz + diagonal[:, None, None] * xp.asarray(np.eye(len(years)))[None]
+    if xp is np:
+        # adding the diagonal to the diagonal cells alone gives the same numbers as adding diagonal × identity
+        # (x + d·0 is x), with two passes fewer over the (N, Y, Y) array; jax arrays cannot be written in place
+        kernel = np.take(by_lag, lag, axis=1)
+        cells = np.arange(len(years))
+        kernel[:, cells, cells] += diagonal[:, None]
+        return kernel
+    return by_lag[:, lag] + diagonal[:, None, None] * xp.asarray(np.eye(len(years)))[None]
 
 
 def count_moments(recoveries: Any, submitted_share: Any, design: RecoveryDesign, enforcement: Any,
@@ -181,19 +192,51 @@ def count_moments(recoveries: Any, submitted_share: Any, design: RecoveryDesign,
         submission = s2v * submitted_share**2 * (recoveries**2 + var_rec)  # (N, Y): extra variance of T_t
         cov = cov + (a[None] * submission[:, None, :]) @ a.T[None]
     else:
-        # Cov(T_t, T_s) adds π_t·π_s·m_t·m_s·exp(K_ts)·(exp(σ_v²·ρ_v^|t−s|) − 1)
-        # the shock covariance depends on |t − s| only: computed once per lag, spread into a Toeplitz matrix
+        # Cov(T_t, T_s) adds π_t·π_s·m_t·m_s·exp(K_ts)·(exp(σ_v²·ρ_v^|t−s|) − 1). A's columns are zero outside
+        # the years some trace figure covers, so it is computed on those years alone: a third of the cells,
+        # and the same numbers (the dropped terms are exact zeros; see _untraced_overflow for inf and nan).
+        # The shock covariance depends on |t − s| only: computed once per lag, spread into a Toeplitz matrix
         # (as in enforcement_kernel; the same numbers as computing every cell, at a fraction of the exp calls)
+        traced = design.traced_years
         lag = np.abs(np.subtract.outer(design.years, design.years))
         lags = xp.arange(len(design.years), dtype=float)
         decay = xp.exp(xp.log(submission_persistence)[:, None] * lags[None, :])  # (N, Y)
-        shocks = xp.expm1(submission_sd[:, None] ** 2 * decay)[:, lag]  # (N, Y, Y)
+        by_lag = xp.expm1(submission_sd[:, None] ** 2 * decay)
+        shocks = by_lag[:, lag[traced[:, None], traced[None, :]]]  # (N, Yt, Yt)
         pm = submitted_share * recoveries
-        cov = cov + a[None] @ (pm[:, :, None] * pm[:, None, :] * (1.0 + enforcement) * shocks) @ a.T[None]
+        if traced.size and traced[-1] - traced[0] + 1 == traced.size:   # consecutive years: a view, no copy
+            block = enforcement[:, traced[0]:traced[-1] + 1, traced[0]:traced[-1] + 1]
+        else:
+            block = enforcement[:, traced[:, None], traced[None, :]]
+        a_traced = a[:, traced]
+        cells = pm[:, traced, None] * pm[:, None, traced] * (1.0 + block) * shocks
+        cov = cov + a_traced[None] @ cells @ a_traced.T[None]
+        if xp is np:
+            cov[_untraced_overflow(pm, enforcement, by_lag, lag, traced)] = np.nan
     outer = mean[:, :, None] * mean[:, None, :]
     cov = cov + outer * (float(np.expm1(scope_sd**2)) * xp.asarray(design.same_group)
                          + xp.asarray(np.diag(np.expm1(design.own_sd**2))))[None, :, :]
     return mean, cov
+
+
+def _untraced_overflow(pm: np.ndarray, enforcement: np.ndarray, shock_by_lag: np.ndarray, lag: np.ndarray,
+                       traced: np.ndarray) -> np.ndarray:
+    """Draws (N,) of bool whose submission covariance has an inf or nan cell in a year no trace figure covers.
+
+    Computed on every year, such a cell times A's zero column is nan, and the draw scores invalid; the
+    computation on the traced years alone would miss it, so :func:`count_moments` sets those draws' covariance
+    to nan. A product of positive maxima bounds every cell (rounding is monotone), so only draws whose bound
+    is not finite — none in an ordinary fit — are checked cell by cell.
+    """
+    with np.errstate(all="ignore"):
+        bound = np.max(pm, axis=1) ** 2 * (1.0 + np.max(enforcement, axis=(1, 2))) * np.max(shock_by_lag, axis=1)
+        suspect = np.flatnonzero(~np.isfinite(bound))
+        out = np.zeros(pm.shape[0], dtype=bool)
+        if suspect.size:
+            cells = (pm[suspect, :, None] * pm[suspect, None, :] * (1.0 + enforcement[suspect])
+                     * shock_by_lag[suspect][:, lag])
+            out[suspect] = ~np.isfinite(cells).all(axis=(1, 2))
+    return out
 
 
 def log_normal_approximation(mean: Any, cov: Any, xp: Any = np) -> tuple[Any, Any]:

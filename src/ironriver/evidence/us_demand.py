@@ -173,10 +173,13 @@ def placebo_calibration(dof: float, block_years: int, seed: int = 20240520,
     years = sales.index.to_numpy(dtype=int)
     rng = np.random.default_rng(seed)
     changes = []
-    columns = {state: others[state].to_numpy() for state in larger_half}   # arrays: the loop runs 300 times
+    # plain arrays, not DataFrames: the loop runs 300 times (numpy sums the remaining columns of each year as
+    # pandas did, so the calibration is the same to the last bit)
+    values, states = others.to_numpy(dtype=float), list(others.columns)
+    columns = {state: values[:, states.index(state)] for state in larger_half}
     for _ in range(groups):
         chosen = list(rng.choice(larger_half, len(weights), replace=False))
-        rest = others.drop(columns=chosen).sum(axis=1).to_numpy()
+        rest = np.sum(values[:, [i for i, state in enumerate(states) if state not in chosen]], axis=1)
         index = sum(w * np.log(columns[s] / rest) for s, w in zip(chosen, rng.permutation(weights)))
         changes.append(block_changes(np.asarray(index, dtype=float), years, block_years))
     pooled = np.array(changes)

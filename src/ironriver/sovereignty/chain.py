@@ -8,7 +8,9 @@ can say it too. A failure is never cached. Each
 model's output is cached on disk under ``ironriver.store.build.home()/assess-cache`` keyed by what it
 depends on — the store key and the models' source code, plus the years and seed (iron river), the seed
 (spillover), or the years, seed and scenario file's hash (simulation) — so a second run skips the models.
-The ledger itself is recomputed every time (well under a second).
+The ledger itself is recomputed every time (well under a second). On two cores one worker process
+(:mod:`~ironriver.sovereignty.worker`) runs the spillover estimate while the iron river is fitted, then the
+simulation and the contest's flip search while the ledger is scored: the same results as in one process.
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ from __future__ import annotations
 import hashlib
 import importlib
 import inspect
-import multiprocessing
 import os
 import pickle
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from ironriver.sovereignty.draws import build_indicator_draws
 from ironriver.sovereignty.indicators import Inputs
 from ironriver.sovereignty.ledger import DEFAULT_DRAWS, DEFAULT_WEIGHTINGS, Ledger, score
 from ironriver.sovereignty.verdict import Verdict, verdict
+from ironriver.sovereignty.worker import Worker, portable_calibration, start_worker
 
 __all__ = ["Assessment", "assess", "gather_inputs", "YEAR_SPAN", "DEFAULT_YEARS", "parse_years", "STEPS",
            "CACHE_VERSION"]
@@ -380,6 +382,7 @@ def _write_cache(key: str, models: dict[str, Any]) -> None:
 
 IRON_RIVER_LABEL = "iron-river estimate (ironriver.estimate.iron_river)"
 SPILLOVER_LABEL = "spillover estimate (ironriver.estimate.spillover)"
+SIMULATION_LABEL = "supply-chain simulation (ironriver.simulate)"
 
 
 def _spillover_job(seed: int) -> dict[str, Any]:
@@ -388,17 +391,16 @@ def _spillover_job(seed: int) -> dict[str, Any]:
     return {"value": _attempt(SPILLOVER_LABEL, lambda: run_spillover(seed), notes), "missing": notes}
 
 
-def _background(function: Callable[..., Any], *args: Any) -> Future | None:
-    """Start ``function(*args)`` in a fresh worker process if there is a second core; None otherwise."""
-    if (os.cpu_count() or 1) < 2:
-        return None
-    try:
-        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        future = executor.submit(function, *args)
-        executor.shutdown(wait=False)
-        return future
-    except (OSError, RuntimeError):
-        return None
+def _simulation_job(levers: Any | None, seed: int, calibration: Any | None) -> dict[str, Any]:
+    """The supply-chain simulation as a cache entry (run in a worker process)."""
+    notes: list[str] = []
+    return {"value": _attempt(SIMULATION_LABEL, lambda: run_simulation(levers, seed, calibration), notes),
+            "missing": notes}
+
+
+def _background() -> Worker | None:
+    """A started worker process for the chain's side jobs (see :mod:`~ironriver.sovereignty.worker`), or None."""
+    return start_worker()
 
 
 def _collect(pending: Future) -> dict[str, Any] | None:
@@ -449,7 +451,8 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
     use_cache : bool
         Reuse cached model outputs for the same inputs.
     parallel : bool
-        Run the spillover estimate in a second process while the iron river is fitted (on ≥ 2 cores).
+        On ≥ 2 cores, run the spillover estimate in a second process while the iron river is fitted, and the
+        simulation there while the ledger is scored (:mod:`~ironriver.sovereignty.worker`).
     progress : callable, optional
         ``progress(step, done, total)`` after each step of :data:`STEPS`.
     specification : Specification, optional
@@ -480,20 +483,41 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
     timings: dict[str, float] = {}
     report = progress or (lambda step, done, count: None)
 
-    def step(index: int, name: str, started: float) -> None:
-        timings[name] = time.perf_counter() - started
+    def step(index: int, name: str, started: float, seconds: float | None = None) -> None:
+        timings[name] = time.perf_counter() - started if seconds is None else seconds
         report(name, index + 1, total)
 
     started = time.perf_counter()
-    from ironriver.store import ensure_store
+    base = _base_key() if use_cache else ""   # the data's checksums and the code: known before the store is built
+    parts = {"spillover": (seed,), "simulation": (window, seed, hashlib.sha256(scenario_bytes or b"").hexdigest(),
+                                                 True)}
+    cached = {name: use_cache and _cache_path(_entry_key(base, name, key)).exists() for name, key in parts.items()}
+    # On two cores a worker process runs what does not wait for the main line: the spillover estimate while the
+    # iron river is fitted, then the simulation while the ledger is scored. It starts now, so that its imports
+    # overlap the store build.
+    worker = _background() if parallel and not all(cached.values()) else None
+    try:
+        from ironriver.store import ensure_store
 
-    ensure_store()
-    inputs = gather_inputs()
-    missing = inputs.missing
-    step(0, STEPS[0], started)
+        ensure_store()
+        inputs = gather_inputs()
+        step(0, STEPS[0], started)
+        return _run_models(window, seed, scenario_path, levers, parts, cached, worker, base, inputs, step,
+                           n_draws=n_draws, n_weightings=n_weightings, use_cache=use_cache,
+                           specification=specification, specification_file=specification_file, contest=contest,
+                           allow_missing=allow_missing, timings=timings)
+    finally:
+        if worker is not None:
+            worker.close()
 
-    base = _base_key() if use_cache else ""
+
+def _run_models(window: tuple[int, int], seed: int, scenario_path: Path | None, levers: Any, parts: dict[str, tuple],
+                cached: dict[str, bool], worker: Any, base: str, inputs: Inputs, step: Callable[..., None], *,
+                n_draws: int, n_weightings: int, use_cache: bool, specification: Any, specification_file: str | None,
+                contest: bool, allow_missing: bool, timings: dict[str, float]) -> Assessment:
+    """The chain after the store: the three models (through the cache), then the ledger, verdict and contest."""
     from_cache: list[bool] = []
+    models: dict[str, Any] = {"missing": []}
 
     def model(index: int, name: str, label: str, parts: tuple, compute: Callable[[], Any],
               pending: Future | None = None) -> Any:
@@ -513,23 +537,61 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
         step(index, STEPS[index], started)
         return entry["value"]
 
-    # The spillover estimate does not depend on the iron river: on two cores it runs in a second process
-    # while the iron river is fitted here.
-    spillover_cached = use_cache and _cache_path(_entry_key(base, "spillover", (seed,))).exists()
-    pending = _background(_spillover_job, seed) if parallel and not spillover_cached else None
-    models: dict[str, Any] = {"missing": []}
+    pending = worker.submit(_spillover_job, seed) if worker is not None and not cached["spillover"] else None
     # One BLAS thread for the fit: its matrices are small (particles × a few dozen figures), so a second thread
-    # gains nothing, while spinning BLAS threads fight the spillover process for the other core.
+    # gains nothing, while spinning BLAS threads fight the worker process for the other core.
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
         models["iron_river"] = model(1, "iron_river", IRON_RIVER_LABEL, (seed,), lambda: run_iron_river(seed))
     models["spillover"] = model(2, "spillover", SPILLOVER_LABEL, (seed,), lambda: run_spillover(seed), pending)
     calibration = _calibration(models["iron_river"])
-    models["simulation"] = model(3, "simulation", "supply-chain simulation (ironriver.simulate)",
-                                 (window, seed, hashlib.sha256(scenario_bytes or b"").hexdigest(),
-                                  models["iron_river"] is not None),
-                                 lambda: run_simulation(levers, seed, calibration))
+    simulation_parts = (*parts["simulation"][:-1], models["iron_river"] is not None)
+
+    def simulation(pending: Future | None = None) -> None:
+        models["simulation"] = model(3, "simulation", SIMULATION_LABEL, simulation_parts,
+                                     lambda: run_simulation(levers, seed, calibration), pending)
+
+    def judge() -> tuple[Any, ...]:
+        inputs.missing[:] = base_missing   # the notes start as the store's, as in a chain run once
+        return _judge(window, seed, scenario_path, models, inputs, inputs.missing, n_draws=n_draws,
+                      n_weightings=n_weightings, use_cache=use_cache, specification=specification,
+                      specification_file=specification_file, contest=contest, allow_missing=allow_missing,
+                      submit=worker.submit if worker is not None else None)
+
+    base_missing = list(inputs.missing)
+    # Without a scenario the ledger does not read the simulation: the worker simulates while the ledger is
+    # scored here. The ledger, the verdict and the contest are the same either way; should the simulation fail,
+    # they are judged again with its note, as the chain in one process would have.
+    deferred = (worker is not None and levers is None and not models["missing"] and not cached["simulation"]
+                and simulation_parts[-1])
+    pending = worker.submit(_simulation_job, None, seed, portable_calibration(calibration)) if deferred else None
+    if pending is not None:
+        judged = judge()
+        simulation(pending)
+        if models["missing"]:
+            judged = judge()
+    else:
+        simulation()
+        judged = judge()
+    iron_river, spill, ledger, result, analysis, missing, seconds = judged
+    step(4, STEPS[4], 0.0, seconds[0])
+    step(5, STEPS[5], 0.0, seconds[1])
+    return Assessment(window, seed, str(scenario_path) if scenario_path else None, ledger, result, inputs,
+                      iron_river, spill, models.get("simulation"), missing, timings,
+                      cache_hit=all(from_cache), contest=analysis)
+
+
+def _judge(window: tuple[int, int], seed: int, scenario_path: Path | None, models: dict[str, Any], inputs: Inputs,
+           missing: list[str], *, n_draws: int, n_weightings: int, use_cache: bool, specification: Any,
+           specification_file: str | None, contest: bool, allow_missing: bool,
+           submit: Callable[..., Future | None] | None = None) -> tuple[Any, ...]:
+    """The ledger, its verdict and what would change it (its flip search in the worker if ``submit`` is given),
+    from the models' outputs.
+
+    Returns (iron-river window view, spillover, ledger, verdict, contest, notes of what is missing,
+    (seconds for the ledger, seconds for the contest)). ``missing`` starts as the store's notes.
+    """
     missing.extend(models["missing"])
     if models["missing"] and not allow_missing:
         raise ModelFailedError(f"{len(models['missing'])} model(s) of the chain did not run, so the ledger would be "
@@ -581,14 +643,11 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
                                            half_life_years=spec.decay.spillover_half_life_years)
         ledger = ledger_under(chosen, spec, seed=seed, n_weightings=n_weightings, missing=missing)
     result = verdict(ledger)
-    step(4, STEPS[4], started)
+    ledger_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    analysis = (contest_of(draws, inputs, spec, seed=seed, specification_file=spec_file, use_cache=use_cache)
-                if contest else None)
-    step(5, STEPS[5], started)
-    return Assessment(window, seed, str(scenario_path) if scenario_path else None, ledger, result, inputs,
-                      iron_river, spill, models.get("simulation"), missing, timings,
-                      cache_hit=all(from_cache), contest=analysis)
+    analysis = (contest_of(draws, inputs, spec, seed=seed, specification_file=spec_file, use_cache=use_cache,
+                           submit=submit) if contest else None)
+    return iron_river, spill, ledger, result, analysis, missing, (ledger_seconds, time.perf_counter() - started)
 
 
 def _note_missing(draws: Any, missing: list[str]) -> None:

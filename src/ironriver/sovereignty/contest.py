@@ -17,6 +17,7 @@ import hashlib
 import math
 import pickle
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from importlib import resources
 from pathlib import Path
 from dataclasses import dataclass
@@ -156,7 +157,8 @@ def _cache_key(central: DrawsLike, spec: Specification, half_lives: Sequence[flo
 def contest(central: DrawsLike, specification: Specification | None = None, *,
             specification_file: str = "specs/neutral.toml", seed: int = 0,
             rebuild: Callable[[float], DrawsLike] | None = None, half_lives: Sequence[float] | None = None,
-            sobol_base: int = SOBOL_BASE, n_specifications: int = 128, cache_dir: Path | None = None) -> Contest:
+            sobol_base: int = SOBOL_BASE, n_specifications: int = 128, cache_dir: Path | None = None,
+            submit: Callable[..., Future | None] | None = None) -> Contest:
     """The contestable verdict from cached indicator draws.
 
     Parameters
@@ -175,6 +177,9 @@ def contest(central: DrawsLike, specification: Specification | None = None, *,
         low and high end of the assumption ``spillover_half_life_years``).
     cache_dir : Path, optional
         Where to keep results between runs, keyed by a digest of the draws, specification, settings and code.
+    submit : callable, optional
+        ``submit(function, *args)`` → Future: runs the flip search in another process while the rest is
+        computed here (the chain's worker, :mod:`~ironriver.sovereignty.worker`); the same result either way.
     """
     spec = specification or load_specification()
     if half_lives is None:
@@ -212,13 +217,14 @@ def contest(central: DrawsLike, specification: Specification | None = None, *,
     order = [h for h in half_lives if h in variants]
     space = space_of([chosen, *[variants[h] for h in order[1:]]], spec,
                      [spec.decay.spillover_half_life_years or order[0], *order[1:]])
+    pending = submit(flips_of, space, seed) if submit is not None else None
     scores = aggregate(chosen, spec, seed)
     perspectives = tuple(_perspective(draws_for(s), s, f"specs/{name}.toml", seed)
                          for name, file in shipped_specifications().items()
                          for s in [load_specification(file)])
     uncertainty = specification_uncertainty(space, n_specifications=n_specifications, seed=seed)
     sensitivity = sobol_analysis(space, n_base=sobol_base, n_resamples=SOBOL_RESAMPLES, seed=seed)
-    flips = tuple(flip_analysis(space, seed=seed))
+    flips = _flips(pending, space, seed)
     comparable = [int(y) for y, p in zip(central.years, scores.p_mex_more) if np.isfinite(p)]
     used = central.status if scores.threats is None else used_status(central.status, scores.threats)
     headline = headline_of(used, central.table, scores.comparable, central.years, comparable).year
@@ -234,6 +240,22 @@ def contest(central: DrawsLike, specification: Specification | None = None, *,
     return result
 
 
+def flips_of(space: Any, seed: int) -> tuple[YearFlip, ...]:
+    """Every year's verdict flips (:func:`~ironriver.sovereignty.flip.flip_analysis`), as a tuple that pickles."""
+    return tuple(flip_analysis(space, seed=seed))
+
+
+def _flips(pending: Future | None, space: Any, seed: int) -> tuple[YearFlip, ...]:
+    """The flips from ``pending`` if another process took them on, else computed here (also when that
+    process has not started them yet, or broke)."""
+    if pending is not None and not pending.cancel():
+        try:
+            return pending.result()
+        except Exception:  # a broken worker: compute them here
+            pass
+    return flips_of(space, seed)
+
+
 _LOADED: dict[Path, Contest] = {}
 """The last contest read or written in this process, by cache file (one entry: a file's name is its inputs' digest)."""
 
@@ -245,9 +267,10 @@ def _remember(path: Path, result: Contest) -> Contest:
 
 
 def contest_of(draws: Any, inputs: Any, specification: Specification | None = None, *, seed: int = 0,
-               specification_file: str = "specs/neutral.toml", use_cache: bool = True) -> Contest:
+               specification_file: str = "specs/neutral.toml", use_cache: bool = True,
+               submit: Callable[..., Future | None] | None = None) -> Contest:
     """:func:`contest` for the chain: rebuilds the draws at other spillover half-lives from the chain's inputs
-    (cheap: the models are cached) and keeps results in the chain's cache folder."""
+    (cheap: the models are cached) and keeps results in the chain's cache folder; ``submit`` as in :func:`contest`."""
     from ironriver.sovereignty.draws import build_indicator_draws
     from ironriver.store.build import home
 
@@ -257,4 +280,4 @@ def contest_of(draws: Any, inputs: Any, specification: Specification | None = No
         return build_indicator_draws(inputs, None, draws.years, n_draws=n_draws, seed=seed, half_life_years=half_life)
 
     return contest(draws, specification, specification_file=specification_file, seed=seed, rebuild=rebuild,
-                   cache_dir=home() / "assess-cache" if use_cache else None)
+                   cache_dir=home() / "assess-cache" if use_cache else None, submit=submit)
