@@ -41,7 +41,8 @@ def main() -> None:
         print(f"laplace-is seed {seed}: {seconds:5.2f} s (target < 5), path {d['path']}, ESS {d['ess']:,.0f} "
               f"(target ≥ 1000), distinct draws {d.get('n_distinct')}, first rung k̂ {first['khat']:.2f} "
               f"ESS {first['ess']:.0f}, MAP {d['map']['seconds']:.2f} s, "
-              f"R̂ across SMC runs {d.get('smc', {}).get('rhat', float('nan')):.4f} (limit 1.01)")
+              f"R̂ across SMC runs {d.get('smc', {}).get('rhat', float('nan')):.4f} (limit 1.01), "
+              f"{d.get('smc', {}).get('evaluations', 0):,} SMC log-density evaluations")
     summaries = [f.summary().set_index("year") for f in fits]
     for column in ("median", "q05", "q95"):
         stack = np.array([s[column].to_numpy() for s in summaries])

@@ -27,7 +27,7 @@ def test_default_prints_table_chart_reference_and_literature() -> None:
     yearly = out.split("per year (posterior)")[1].split("2010–2012 mean")[0]
     assert "2007" not in yearly  # only the requested years are listed
     # the default sampler's known light lower tail is said in the output, not only in the JSON
-    assert "its 5% bounds sit too high" in " ".join(out.split())
+    assert "above those of the NUTS reference" in " ".join(out.split())
 
 
 def test_json_has_the_documented_shape() -> None:

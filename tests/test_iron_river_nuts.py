@@ -1,10 +1,13 @@
 """NUTS (NumPyro, the ``[nuts]`` extra) is the reference for the iron-river posterior.
 
-Marked slow (a few minutes on a loaded machine); skipped when the extra is not installed (CI installs it with
-the ``dev`` extra). Targets: the default sampler's yearly medians within 5% of NUTS's and its 5% and 95% bounds
-within 10%. The default tempered SMC does not meet them yet — its tails are too light (measured on the current
-model, seed 0, NUTS 2 × 2,000 draws: yearly medians within 7.1%, 95% bounds within 13.6%, 5% bounds up to 67% above
-NUTS's; the 2010–2012 mean 245k (70k–679k) against NUTS's 238k (45k–733k)) — so the target test is a strict expected
+Marked slow (a few minutes on a loaded machine); skipped when the extra is not installed (CI installs it with the
+``dev`` extra). Targets: the default sampler's yearly medians within 5% of NUTS's and its 5% and 95% bounds within
+10%. The default tempered SMC (run in the aligned coordinates of ``ironriver.estimate._aligned``) does not meet them
+yet: against NUTS with 4 × 4,000 draws, seeds 0–4 of the default have yearly medians within 4–10%, 95% bounds within
+7–11% and 5% bounds up to 23–47% above NUTS's (before the aligned coordinates, seeds 0–2: 8–18%, 9–14% and 69–80%);
+the 2010–2012 mean's 5% bound is 50–61k against NUTS's 42k (before: 70–74k). Against this file's NUTS (2 × 2,000,
+seed 0): 11%, 16% and 20%. Given ~6× the moves it matches (4.9%): the gap is mixing. The reference itself is noisy
+at this level (two 2 × 2,000 NUTS runs differ by ~9% in their 5% bounds), so the target test is a strict expected
 failure that will flag the day it passes, and a second test holds the gap where it is measured so that it cannot
 silently grow. tests/test_iron_river.py reproduces the failure in seconds on a heavy-tailed target with known tails.
 """
@@ -38,7 +41,8 @@ def test_nuts_reference_converged(pair) -> None:
 
 @pytest.mark.slow
 @needs_nuts
-@pytest.mark.xfail(strict=True, reason="tempered SMC's lower tail is too light compared with NUTS (issue 12, item 5)")
+@pytest.mark.xfail(strict=True, reason="tempered SMC's lower tail is still too light compared with NUTS (issue 12, "
+                                       "item 5): ~30% at 86,000 evaluations, 5% only at ~6× the moves")
 def test_default_meets_the_nuts_targets(pair) -> None:
     _, _, agreement = pair
     assert agreement["max_median_rel_diff"] <= 0.05, agreement
@@ -53,10 +57,10 @@ def test_default_gap_to_nuts_stays_where_it_was_measured(pair) -> None:
     print("default vs NUTS:", agreement)
     assert agreement["max_median_rel_diff"] < 0.20, agreement
     assert agreement["max_q95_rel_diff"] < 0.20, agreement
-    assert agreement["max_q05_rel_diff"] < 1.2, agreement
+    assert agreement["max_q05_rel_diff"] < 0.60, agreement  # 74% before the aligned coordinates
     a, b = default.reference(), nuts.reference()
     assert abs(a["median"] / b["median"] - 1) < 0.15, (a, b)
-    assert 1.0 <= a["q05"] / b["q05"] < 2.0, (a["q05"], b["q05"])  # the known light lower tail
+    assert 0.85 <= a["q05"] / b["q05"] < 1.4, (a["q05"], b["q05"])  # 1.56 with the old sampler
 
 
 def test_rhat_across_smc_runs_can_fail() -> None:

@@ -206,10 +206,6 @@ class IronRiverModel:
 
     def _build(self) -> None:
         ev, s = self.evidence, self.settings
-        n = len(self.years)
-        steps = np.arange(n)[:, None] - np.arange(n)[None, :]
-        self._lower = (steps >= 0).astype(float)
-        self._step_index = np.where(steps >= 0, steps, 0)
         lag = int(round(s["recovery_lag_years"]))
         position = self.recovery_years - FIRST_YEAR - lag  # index into S; −1 is S_1998
         self._base_index = np.maximum(position + 1, 0)  # into [S_1998, S_1999, …]
@@ -335,6 +331,22 @@ class IronRiverModel:
         ``recoveries`` and ``submitted_by_year`` (N, recovery years)."""
         p = self.natural(u, xp)
         p["attrition"] = self.settings["attrition_seizure_floor"] + p["attrition_beyond_seizures"]
+        log_flow, flow, stock = self.flow_and_stock(u, xp, p)
+        extended = xp.concatenate([p["stock_1998"][:, None], stock], axis=1)
+        base = extended[:, self._base_index]
+        recoveries_us = p["recovery_rate"][:, None] * base
+        recoveries = recoveries_us / p["us_origin_share"][:, None]
+        submitted = p["submitted_share"][:, None] * xp.exp(p["etrace_widening"][:, None] * xp.asarray(self._ramp)[None])
+        return {**p, "log_flow": log_flow, "flow": flow, "stock": stock, "recoveries_us": recoveries_us,
+                "recoveries": recoveries, "submitted_by_year": submitted}
+
+    def flow_and_stock(self, u: Any, xp: Any = np, p: dict[str, Any] | None = None) -> tuple[Any, Any, Any]:
+        """Log flow, flow (guns/year) and end-of-year US-origin illicit stock (guns), each (N, years), from rows
+        ``u``: the random walk from the anchor year, then S_t = (1 − a)·S_{t−1} + F_t from S_1998 (a recursion
+        over the years: linear in their number, where the equivalent sum over a decay matrix is quadratic)."""
+        if p is None:
+            p = self.natural(u, xp)
+            p["attrition"] = self.settings["attrition_seizure_floor"] + p["attrition_beyond_seizures"]
         n = len(self.years)
         z = u[:, len(self.priors):]
         walk = z @ xp.asarray(self._walk).T
@@ -343,18 +355,12 @@ class IronRiverModel:
         log_flow = (u[:, self.index["flow_anchor"]][:, None] + p["flow_drift"][:, None] * (t - anchor)
                     + p["flow_volatility"][:, None] * (walk - walk[:, anchor:anchor + 1]))
         flow = xp.exp(log_flow)
-        log_keep = xp.log1p(-p["attrition"])
-        powers = xp.exp(log_keep[:, None] * t[None, :])  # (1 − a)^k, k = 0 … n−1
-        decay = powers[:, self._step_index] * xp.asarray(self._lower)[None]
-        stock = (xp.einsum("nts,ns->nt", decay, flow)
-                 + xp.exp(log_keep[:, None] * (t + 1)) * p["stock_1998"][:, None])
-        extended = xp.concatenate([p["stock_1998"][:, None], stock], axis=1)
-        base = extended[:, self._base_index]
-        recoveries_us = p["recovery_rate"][:, None] * base
-        recoveries = recoveries_us / p["us_origin_share"][:, None]
-        submitted = p["submitted_share"][:, None] * xp.exp(p["etrace_widening"][:, None] * xp.asarray(self._ramp)[None])
-        return {**p, "log_flow": log_flow, "flow": flow, "stock": stock, "recoveries_us": recoveries_us,
-                "recoveries": recoveries, "submitted_by_year": submitted}
+        keep = 1.0 - p["attrition"]
+        level, columns = p["stock_1998"], []
+        for year in range(n):
+            level = keep * level + flow[:, year]
+            columns.append(level)
+        return log_flow, flow, xp.stack(columns, axis=1)
 
     # ------------------------------------------------------------------ likelihood pieces
     def _count_params(self, lat: dict[str, Any], xp: Any) -> tuple[Any, Any]:
