@@ -56,8 +56,10 @@ def main() -> None:
         posterior = estimate_iron_river(seed=seed, method="smc-long")
         d = posterior.diagnostics
         longs.append(posterior)
-        print(f"smc-long seed {seed}: fit {d['fit_seconds']:5.1f} s, {d['smc']['evaluations']:,} SMC log-density "
-              f"evaluations, R̂ across SMC runs {d['smc']['rhat']:.4f} (limit 1.01), ESS {d['ess']:,.0f}")
+        smc = d.get("smc", {})
+        print(f"smc-long seed {seed}: fit {d['fit_seconds']:5.1f} s, path {d['path']}, {smc.get('evaluations', 0):,} "
+              f"SMC log-density evaluations, R̂ across SMC runs {smc.get('rhat', float('nan')):.4f} (limit 1.01), "
+              f"ESS {d['ess']:,.0f}")
     refs = [f.reference() for f in fits]
     print("2010–2012 mean by seed: " + "; ".join(
         f"{r['median']:,.0f} ({r['q05']:,.0f}–{r['q95']:,.0f})" for r in refs))
