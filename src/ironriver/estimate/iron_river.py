@@ -97,8 +97,8 @@ setting below) came within 9–12%. Fewer particles per run (500, 4/60: 14–32%
 
 SMC_LONG_PARTICLES, SMC_LONG_MOVES, SMC_LONG_FINAL_MOVES = 4000, 10, 100
 """The long setting (``method="smc-long"``, ``ironriver estimate --sampler long``): the same tempered SMC from the
-same start with 2× the particles and 2.5×/3.3× the moves: 524,000 evaluations (6× the default), fit 65–108 s on a
-shared 2-core machine at load ~4.5 (about 45 s idle, by the evaluation count). Against NUTS (4 × 4,000 draws),
+same start with 2× the particles and 2.5×/3.3× the moves: 524,000 evaluations (6× the default), fit 39 s on a shared
+2-core machine (the default 6.7 s in the same run), 65–108 s at load ~4.5. Against NUTS (4 × 4,000 draws),
 seeds 0–2, largest yearly errors: medians 2.3–3.6%, 5% bounds 9.4–11.6% (the target, 10%, is missed narrowly on
 two seeds), 95% bounds 3.9–9.1%; R̂ across its two runs ≤ 1.003. 6,000 particles (786,000 evaluations) did
 not do better: 5% bounds 7.5–15.1%, so the rest is mixing in the lower tail, not particle count."""
