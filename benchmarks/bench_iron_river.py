@@ -1,11 +1,13 @@
 """Benchmark of the iron-river estimate: fit time and ESS of the default method, NUTS time, and agreement.
 
-Run: ``IRONRIVER_HOME=/tmp/ir-bench .venv/bin/python benchmarks/bench_iron_river.py [--seeds 3] [--nuts-seeds 2]``
+Run: ``IRONRIVER_HOME=/tmp/ir-bench .venv/bin/python benchmarks/bench_iron_river.py [--seeds 3] [--nuts-seeds 2]
+[--long-seeds 1]``
 
 Prints, in one run: the default method's fit time (target < 5 s on 2 cores) and ESS (target ≥ 1,000) for
 several seeds, the seed-to-seed spread of the yearly medians and 90% bounds (Monte Carlo error), and — when
 NumPyro is installed — the NUTS fit time and the ratio of the default method's yearly medians and 90%
-bounds to NUTS's (targets: medians within 5%, 5% and 95% bounds within 10%). Ratios only, against runs in this same process: no absolute timing
+bounds to NUTS's (targets: medians within 5%, 5% and 95% bounds within 10%); the same for the long SMC setting
+(``method="smc-long"``, ``ironriver estimate --sampler long``) with its fit time and evaluations. Ratios only, against runs in this same process: no absolute timing
 is asserted anywhere in the tests.
 """
 
@@ -24,6 +26,7 @@ def main() -> None:
     parser.add_argument("--nuts-seeds", type=int, default=1,
                         help="NUTS runs; with 2 or more, also prints NUTS against itself (the reference's own Monte "
                              "Carlo error, the floor under any agreement target)")
+    parser.add_argument("--long-seeds", type=int, default=1, help="seeds of the long SMC setting (smc-long)")
     args = parser.parse_args()
 
     from ironriver.estimate._iron_river_nuts import available
@@ -48,6 +51,15 @@ def main() -> None:
         stack = np.array([s[column].to_numpy() for s in summaries])
         spread = (stack.max(axis=0) / stack.min(axis=0) - 1).max()
         print(f"seed-to-seed spread of yearly {column}: max {spread:.1%}")
+    longs = []
+    for seed in range(args.long_seeds):
+        posterior = estimate_iron_river(seed=seed, method="smc-long")
+        d = posterior.diagnostics
+        longs.append(posterior)
+        smc = d.get("smc", {})
+        print(f"smc-long seed {seed}: fit {d['fit_seconds']:5.1f} s, path {d['path']}, {smc.get('evaluations', 0):,} "
+              f"SMC log-density evaluations, R̂ across SMC runs {smc.get('rhat', float('nan')):.4f} (limit 1.01), "
+              f"ESS {d['ess']:,.0f}")
     refs = [f.reference() for f in fits]
     print("2010–2012 mean by seed: " + "; ".join(
         f"{r['median']:,.0f} ({r['q05']:,.0f}–{r['q95']:,.0f})" for r in refs))
@@ -65,6 +77,10 @@ def main() -> None:
     for fit in fits:
         agreement = nuts_agreement(fit, nuts)
         print(f"default seed {fit.seed} vs nuts, max over years: " + ", ".join(
+            f"{k} {agreement[f'max_{k}_rel_diff']:.1%} (target ≤ {t:.0%})" for k, t in targets.items()))
+    for fit in longs:
+        agreement = nuts_agreement(fit, nuts)
+        print(f"smc-long seed {fit.seed} vs nuts, max over years: " + ", ".join(
             f"{k} {agreement[f'max_{k}_rel_diff']:.1%} (target ≤ {t:.0%})" for k, t in targets.items()))
     for seed in range(1, args.nuts_seeds):
         again = estimate_iron_river(seed=seed, method="nuts", draws=args.nuts_draws)

@@ -73,9 +73,18 @@ def test_assumptions_lists_every_prior_and_fixed_value() -> None:
 
 
 @pytest.mark.parametrize("arguments", [("--years", "1990:2000"), ("--years", "twenty"), ("--predict-traces", "1950"),
-                                       ("--evidence", "traces,gossip")])
+                                       ("--evidence", "traces,gossip"), ("--sampler", "longer"),
+                                       ("--sampler", "long", "--nuts")])
 def test_bad_input_is_one_line_without_traceback(arguments: tuple[str, ...]) -> None:
     result = run(*arguments)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("ironriver: error:"), result.stderr
+
+
+def test_a_bad_sampler_names_the_choices() -> None:
+    result = run("--sampler", "longer")
+    assert result.returncode == 2 and "--sampler 'longer'" in result.stderr and "long" in result.stderr
+    assert result.stdout == ""
+    both = run("--sampler", "long", "--nuts")
+    assert both.returncode == 2 and "--nuts" in both.stderr and both.stdout == ""

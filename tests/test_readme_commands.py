@@ -20,7 +20,8 @@ from ironriver.cli import _common, app
 README = Path(__file__).parents[1] / "README.md"
 
 SLOW = {  # a model fit, the whole chain or a server: minutes, or never returns
-    "assess", "claims", "estimate --years", "estimate --predict-traces", "spillover", "serve",
+    "assess", "claims", "estimate --years", "estimate --predict-traces", "estimate --sampler", "spillover",
+    "serve",
 }
 FEWER = {"--replicates": "40", "-n": "40"}  # replicates in the test; sweeps run in-process (no --workers)
 
