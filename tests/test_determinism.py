@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from ironriver.sovereignty import chain
-from ironriver.sovereignty.worker import portable_calibration
+from ironriver.sovereignty.worker import portable_calibration, start_worker
 
 TIMING_FIELDS = {"report", "timings", "seconds", "elapsed_seconds"}
 """Fields that may differ between identical runs: where the report went and how long things took."""
@@ -48,14 +48,14 @@ def test_two_uncached_assess_runs_with_one_seed_give_identical_json(tmp_path: Pa
 
 
 def test_background_spillover_equals_the_inline_one() -> None:
-    worker = chain._background()
+    worker = start_worker()
     if worker is None:
         pytest.skip("one core: the chain never runs the spillover in the background")
     try:
-        background = worker.submit(chain._spillover_job, 4).result(timeout=900)
+        background = worker.submit(chain._entry, chain.SPILLOVER_LABEL, chain.run_spillover, 4).result(timeout=900)
     finally:
         worker.close()
-    inline = chain._spillover_job(4)
+    inline = chain._entry(chain.SPILLOVER_LABEL, chain.run_spillover, 4)
     assert background["missing"] == inline["missing"] == []
     assert background["value"]["summary"] == inline["value"]["summary"]
     np.testing.assert_array_equal(background["value"]["effect_draws"], inline["value"]["effect_draws"])
@@ -88,14 +88,15 @@ class StandInPosterior:
 
 def test_background_simulation_equals_the_inline_one() -> None:
     posterior = StandInPosterior()
-    worker = chain._background()
+    worker = start_worker()
     if worker is None:
         pytest.skip("one core: the chain never runs the simulation in the background")
     try:
-        background = worker.submit(chain._simulation_job, None, 3, portable_calibration(posterior)).result(timeout=900)
+        background = worker.submit(chain._entry, chain.SIMULATION_LABEL, chain.run_simulation, None, 3,
+                                   portable_calibration(posterior)).result(timeout=900)
     finally:
         worker.close()
-    inline = chain._simulation_job(None, 3, posterior)
+    inline = chain._entry(chain.SIMULATION_LABEL, chain.run_simulation, None, 3, posterior)
     assert background["missing"] == inline["missing"] == []
     assert background["value"]["baseline"]["calibration"] == inline["value"]["baseline"]["calibration"]
     assert "iron-river posterior" in inline["value"]["baseline"]["calibration"]

@@ -61,7 +61,7 @@ def iron_river(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> IronRiver:
                     "extra_deaths_per_year": {"estimate": 300.0}, "pretrend_p": 0.5,
                     "event_study": [{"year": 2003, "estimate": 0.0, "low95": 0.0, "high95": 0.0}]},
         "effect_draws": effect, "effect_lineage": "posterior draws of effect_pct (stand-in)"})
-    monkeypatch.setattr(chain, "_background", lambda *args: None)      # the stand-ins run in this process
+    monkeypatch.setattr(chain, "start_worker", lambda: None)      # the stand-ins run in this process
     cache = tmp_path / "assess-cache"
     cache.mkdir()
     monkeypatch.setattr(chain, "_cache_path", lambda key: cache / f"{key}.pickle")

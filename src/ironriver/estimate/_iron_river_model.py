@@ -107,10 +107,9 @@ def _mvn_log_pdf(residual: Any, cov: Any, xp: Any) -> Any:
     linalg = _Linalg(xp)
     j = residual.shape[-1]
     if xp is np:
-        try:
-            chol = np.linalg.cholesky(cov)
-        except np.linalg.LinAlgError:  # some draw's covariance is degenerate: score the others one by one
-            return _mvn_log_pdf_rows(residual, cov)
+        chol, ok = _cholesky_where_possible(cov)
+        if not ok.all():  # some draw's covariance is degenerate: score the others one by one
+            return _mvn_log_pdf_rows(residual, chol, ok)
     else:
         chol = linalg.cholesky(cov)
     w = linalg.solve_lower(chol, residual)
@@ -118,13 +117,12 @@ def _mvn_log_pdf(residual: Any, cov: Any, xp: Any) -> Any:
     return -0.5 * xp.sum(w**2, axis=-1) - log_det - 0.5 * j * math.log(2 * math.pi)
 
 
-def _mvn_log_pdf_rows(residual: np.ndarray, cov: np.ndarray) -> np.ndarray:
-    """:func:`_mvn_log_pdf` for a batch with a degenerate covariance: that row is :data:`INVALID`, each other
-    row is scored on its own (the factor and solve batched over the healthy rows, LAPACK's numbers for each
-    matrix alone; the per-row sums kept as they were, so a row scores the same in any batch that has a
-    degenerate one)."""
+def _mvn_log_pdf_rows(residual: np.ndarray, chol: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """:func:`_mvn_log_pdf` for a batch with a degenerate covariance, from :func:`_cholesky_where_possible`'s
+    factors ``chol`` and ``ok``: a row without a factor is :data:`INVALID`, each other row is scored on its own
+    (the solve batched over the healthy rows, LAPACK's numbers for each matrix alone; the per-row sums kept as
+    they were, so a row scores the same in any batch that has a degenerate one)."""
     out = np.full(residual.shape[0], INVALID)
-    chol, ok = _cholesky_where_possible(cov)
     healthy = np.flatnonzero(ok)
     if healthy.size == 0:
         return out
@@ -326,11 +324,16 @@ class IronRiverModel:
                 out[prior.name] = col
         return out
 
+    def _parameters(self, u: Any, xp: Any) -> dict[str, Any]:
+        """:meth:`natural` plus the total attrition rate (its floor, the observed seizure rate, + the rest)."""
+        p = self.natural(u, xp)
+        p["attrition"] = self.settings["attrition_seizure_floor"] + p["attrition_beyond_seizures"]
+        return p
+
     def latent(self, u: Any, xp: Any = np) -> dict[str, Any]:
         """Parameters plus the yearly series: ``flow`` and ``stock`` (N, years), ``recoveries_us``,
         ``recoveries`` and ``submitted_by_year`` (N, recovery years)."""
-        p = self.natural(u, xp)
-        p["attrition"] = self.settings["attrition_seizure_floor"] + p["attrition_beyond_seizures"]
+        p = self._parameters(u, xp)
         log_flow, flow, stock = self.flow_and_stock(u, xp, p)
         extended = xp.concatenate([p["stock_1998"][:, None], stock], axis=1)
         base = extended[:, self._base_index]
@@ -345,8 +348,7 @@ class IronRiverModel:
         ``u``: the random walk from the anchor year, then S_t = (1 − a)·S_{t−1} + F_t from S_1998 (a recursion
         over the years: linear in their number, where the equivalent sum over a decay matrix is quadratic)."""
         if p is None:
-            p = self.natural(u, xp)
-            p["attrition"] = self.settings["attrition_seizure_floor"] + p["attrition_beyond_seizures"]
+            p = self._parameters(u, xp)
         n = len(self.years)
         z = u[:, len(self.priors):]
         walk = z @ xp.asarray(self._walk).T

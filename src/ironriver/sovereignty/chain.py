@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import inspect
-import os
 import pickle
 import time
 from collections.abc import Callable
@@ -38,7 +37,7 @@ from ironriver.sovereignty.draws import build_indicator_draws
 from ironriver.sovereignty.indicators import Inputs
 from ironriver.sovereignty.ledger import DEFAULT_DRAWS, DEFAULT_WEIGHTINGS, Ledger, score
 from ironriver.sovereignty.verdict import Verdict, verdict
-from ironriver.sovereignty.worker import Worker, portable_calibration, start_worker
+from ironriver.sovereignty.worker import portable_calibration, start_worker
 
 __all__ = ["Assessment", "assess", "gather_inputs", "YEAR_SPAN", "DEFAULT_YEARS", "parse_years", "STEPS",
            "CACHE_VERSION"]
@@ -385,22 +384,11 @@ SPILLOVER_LABEL = "spillover estimate (ironriver.estimate.spillover)"
 SIMULATION_LABEL = "supply-chain simulation (ironriver.simulate)"
 
 
-def _spillover_job(seed: int) -> dict[str, Any]:
-    """The spillover estimate as a cache entry (run in a worker process)."""
+def _entry(label: str, function: Callable[..., Any], *args: Any) -> dict[str, Any]:
+    """One model's cache entry: ``function(*args)`` (None if it failed) and the notes of what is missing. At
+    module level, so that the worker process can run it as well as this one."""
     notes: list[str] = []
-    return {"value": _attempt(SPILLOVER_LABEL, lambda: run_spillover(seed), notes), "missing": notes}
-
-
-def _simulation_job(levers: Any | None, seed: int, calibration: Any | None) -> dict[str, Any]:
-    """The supply-chain simulation as a cache entry (run in a worker process)."""
-    notes: list[str] = []
-    return {"value": _attempt(SIMULATION_LABEL, lambda: run_simulation(levers, seed, calibration), notes),
-            "missing": notes}
-
-
-def _background() -> Worker | None:
-    """A started worker process for the chain's side jobs (see :mod:`~ironriver.sovereignty.worker`), or None."""
-    return start_worker()
+    return {"value": _attempt(label, lambda: function(*args), notes), "missing": notes}
 
 
 def _collect(pending: Future) -> dict[str, Any] | None:
@@ -495,7 +483,7 @@ def assess(years: str | tuple[int, int] | None = None, *, scenario: str | Path |
     # On two cores a worker process runs what does not wait for the main line: the spillover estimate while the
     # iron river is fitted, then the simulation while the ledger is scored. It starts now, so that its imports
     # overlap the store build.
-    worker = _background() if parallel and not all(cached.values()) else None
+    worker = start_worker() if parallel and not all(cached.values()) else None
     try:
         from ironriver.store import ensure_store
 
@@ -529,15 +517,14 @@ def _run_models(window: tuple[int, int], seed: int, scenario_path: Path | None, 
         if entry is None:
             entry = _collect(pending) if pending is not None else None
             if entry is None:
-                notes: list[str] = []
-                entry = {"value": _attempt(label, compute, notes), "missing": notes}
+                entry = _entry(label, compute)
             if use_cache and entry["value"] is not None:   # a failure is never cached: the next run tries again
                 _write_cache(key, {**entry, "value": _without_posterior(entry["value"])})
         models["missing"].extend(entry["missing"])
         step(index, STEPS[index], started)
         return entry["value"]
 
-    pending = worker.submit(_spillover_job, seed) if worker is not None and not cached["spillover"] else None
+    pending = worker.submit(_entry, SPILLOVER_LABEL, run_spillover, seed) if worker is not None and not cached["spillover"] else None
     # One BLAS thread for the fit: its matrices are small (particles × a few dozen figures), so a second thread
     # gains nothing, while spinning BLAS threads fight the worker process for the other core.
     from threadpoolctl import threadpool_limits
@@ -565,7 +552,8 @@ def _run_models(window: tuple[int, int], seed: int, scenario_path: Path | None, 
     # they are judged again with its note, as the chain in one process would have.
     deferred = (worker is not None and levers is None and not models["missing"] and not cached["simulation"]
                 and simulation_parts[-1])
-    pending = worker.submit(_simulation_job, None, seed, portable_calibration(calibration)) if deferred else None
+    pending = worker.submit(_entry, SIMULATION_LABEL, run_simulation, None, seed,
+                            portable_calibration(calibration)) if deferred else None
     if pending is not None:
         judged = judge()
         simulation(pending)
