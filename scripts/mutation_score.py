@@ -34,8 +34,9 @@ SCOPE: dict[str, tuple[str, ...]] = {
                                         "x_draw_reference"),
     "ironriver.sovereignty.indicators": ("x_illicit_guns_per_soldier",),   # the illicit-stock chain
     "ironriver.estimate._iron_river_model": (
-        "x__mvn_log_pdf", "x__cholesky_where_possible", "x__mvn_log_pdf_rows", "x__logit", "x_flow_knots", "x_walk_matrix", "x_model_settings",
-        "xǁIronRiverModelǁnatural", "xǁIronRiverModelǁlatent", "xǁIronRiverModelǁ_count_params",
+        "x__mvn_log_pdf", "x__cholesky_where_possible", "x__mvn_log_pdf_rows", "x__logit", "x_flow_knots",
+        "x_walk_matrix", "x_model_settings", "xǁIronRiverModelǁnatural", "xǁIronRiverModelǁ_parameters",
+        "xǁIronRiverModelǁlatent", "xǁIronRiverModelǁflow_and_stock", "xǁIronRiverModelǁ_count_params",
         "xǁIronRiverModelǁ_share_params", "xǁIronRiverModelǁ_cbp_params", "xǁIronRiverModelǁ_nics_expected",
         "xǁIronRiverModelǁterms", "xǁIronRiverModelǁlog_density", "xǁIronRiverModelǁ__call__",
         "xǁIronRiverModelǁsimulate", "xǁIronRiverModelǁvolatility_move", "xǁIronRiverModelǁprior_draws"),
@@ -45,8 +46,11 @@ SCOPE: dict[str, tuple[str, ...]] = {
     "ironriver.evidence.us_demand": ("*",),
     "ironriver.estimate.spillover.panel": ("*",),
     "ironriver.estimate.spillover.design": ("*",),
+    # the count observation model: the moments of traces and seizures the likelihood compares with ATF's figures
+    "ironriver.evidence.recoveries": ("x_enforcement_kernel", "x_count_moments", "x__untraced_overflow",
+                                      "x_log_normal_approximation"),
 }
-"""What ``make mutation`` mutates by default: whole modules, and for the three largest the functions that
+"""What ``make mutation`` mutates by default: whole modules, and for the four largest the functions that
 compute the named numbers (the rest of those modules reads files and formats tables)."""
 
 
