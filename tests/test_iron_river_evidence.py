@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from ironriver.evidence import default_settings, load_evidence
 from ironriver.evidence._named import CountFigure, find_redundant, fiscal_years, period_weights, whole_years
 from ironriver.evidence.recoveries import (
+    _untraced_overflow,
     count_moments,
     enforcement_kernel,
     log_normal_approximation,
@@ -136,6 +139,27 @@ def test_log_normal_approximation_keeps_the_mean() -> None:
     loc, log_cov = log_normal_approximation(mean, cov)
     assert log_cov[0, 0, 0] == pytest.approx(0.04)
     assert np.exp(loc[0, 0] + log_cov[0, 0, 0] / 2) == pytest.approx(100.0)
+
+
+
+def test_untraced_overflow_flags_exactly_the_draws_with_a_non_finite_cell() -> None:
+    """Draws at the edge of float64 (max 1.80e308), each cell π_t·m_t·π_s·m_s·(1 + E_ts)·S_|t−s| by hand.
+
+    Draw 0 is ordinary. Draw 1: its largest cell, year 2 with itself, is 6e307 × 2 × (e − 1) = 2.06e308, which
+    overflows only through the factors 1 + E = 2 and e − 1 > 1 (without either it stays finite). Draw 2:
+    π·m = 0.5 below one, so its square 0.25 (not a smaller power) times 1 + E = e^709 and S = 10 overflows.
+    """
+    lag = np.abs(np.subtract.outer(np.arange(3), np.arange(3)))
+    pm = np.array([[1e3, 2e3, 3e3], [1e3, 2e3, math.sqrt(6e307)], [0.5, 0.5, 0.5]])
+    excess = np.array([np.where(lag == 0, 1.0, 0.5), np.where(lag == 0, 1.0, 0.5),
+                       np.where(lag == 0, np.expm1(709.0), 0.5)])
+    shock_by_lag = np.array([[math.e - 1, 0.5, 0.2], [math.e - 1, 0.5, 0.2], [10.0, 1.0, 0.1]])
+    assert 6e307 * 2.0 * (math.e - 1) == math.inf and 6e307 * 2.0 < math.inf and 6e307 * (math.e - 1) < math.inf
+    assert 0.25 * math.expm1(709.0) * 10.0 == math.inf and 0.125 * math.expm1(709.0) * 10.0 < math.inf
+    # the check is silent: an overflow is reported as a flag, never as a floating-point error or a warning
+    with np.errstate(all="raise"):
+        flagged = _untraced_overflow(pm, excess, shock_by_lag, lag, np.arange(3))
+    assert flagged.tolist() == [False, True, True]
 
 
 # Hand-written from the cited figures: Small Arms Survey 2007 annexe, Mexico 15,500,000 total and 4,490,000

@@ -115,6 +115,17 @@ def test_a_degenerate_row_in_a_large_batch_leaves_the_others_as_scored_alone() -
         assert got[i] == pytest.approx(alone, rel=1e-12)
 
 
+
+def test_a_batch_with_one_healthy_row_or_none_is_scored_row_by_row() -> None:
+    """The smallest batches of the degenerate path: one healthy row beside a degenerate one keeps its own score
+    (N(0, I₂) at (1, 2): −(1 + 4)/2 − log 2π), and a batch with no healthy row is INVALID throughout."""
+    cov = np.array([np.eye(2), np.ones((2, 2))])
+    residual = np.array([[1.0, 2.0], [0.5, 0.5]])
+    got = _mvn_log_pdf(residual, cov, np)
+    assert got[0] == pytest.approx(-2.5 - math.log(2 * math.pi), rel=1e-14) and got[1] == INVALID
+    assert _mvn_log_pdf(residual, np.array([np.ones((2, 2))] * 2), np).tolist() == [INVALID, INVALID]
+
+
 def test_an_overflow_in_a_year_without_traces_still_makes_the_draw_invalid(model: IronRiverModel) -> None:
     design = model.count_design
     traced = design.traced_years
