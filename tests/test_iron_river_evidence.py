@@ -148,18 +148,21 @@ def test_untraced_overflow_flags_exactly_the_draws_with_a_non_finite_cell() -> N
     Draw 0 is ordinary. Draw 1: its largest cell, year 2 with itself, is 6e307 × 2 × (e − 1) = 2.06e308, which
     overflows only through the factors 1 + E = 2 and e − 1 > 1 (without either it stays finite). Draw 2:
     π·m = 0.5 below one, so its square 0.25 (not a smaller power) times 1 + E = e^709 and S = 10 overflows.
+    Draw 3 is suspect (its bound, max π·m squared × max(1 + E) × max S = 6e307 × 2 × 2, overflows) but every
+    cell is finite: its largest π·m meets 1 + E = 1.001, so the cells are checked one by one and it is not flagged.
     """
     lag = np.abs(np.subtract.outer(np.arange(3), np.arange(3)))
-    pm = np.array([[1e3, 2e3, 3e3], [1e3, 2e3, math.sqrt(6e307)], [0.5, 0.5, 0.5]])
+    pm = np.array([[1e3, 2e3, 3e3], [1e3, 2e3, math.sqrt(6e307)], [0.5, 0.5, 0.5], [math.sqrt(6e307), 1.0, 1.0]])
     excess = np.array([np.where(lag == 0, 1.0, 0.5), np.where(lag == 0, 1.0, 0.5),
-                       np.where(lag == 0, np.expm1(709.0), 0.5)])
-    shock_by_lag = np.array([[math.e - 1, 0.5, 0.2], [math.e - 1, 0.5, 0.2], [10.0, 1.0, 0.1]])
+                       np.where(lag == 0, np.expm1(709.0), 0.5), np.diag([1e-3, 1.0, 1.0])])
+    shock_by_lag = np.array([[math.e - 1, 0.5, 0.2], [math.e - 1, 0.5, 0.2], [10.0, 1.0, 0.1], [2.0, 0.5, 0.2]])
     assert 6e307 * 2.0 * (math.e - 1) == math.inf and 6e307 * 2.0 < math.inf and 6e307 * (math.e - 1) < math.inf
     assert 0.25 * math.expm1(709.0) * 10.0 == math.inf and 0.125 * math.expm1(709.0) * 10.0 < math.inf
+    assert 6e307 * 2.0 * 2.0 == math.inf and 6e307 * 1.001 * 2.0 < math.inf and 6e307 * 2.001 * 2.0 == math.inf
     # the check is silent: an overflow is reported as a flag, never as a floating-point error or a warning
     with np.errstate(all="raise"):
         flagged = _untraced_overflow(pm, excess, shock_by_lag, lag, np.arange(3))
-    assert flagged.tolist() == [False, True, True]
+    assert flagged.tolist() == [False, True, True, False]
 
 
 # Hand-written from the cited figures: Small Arms Survey 2007 annexe, Mexico 15,500,000 total and 4,490,000

@@ -145,7 +145,9 @@ def test_an_overflow_in_a_year_without_traces_still_makes_the_draw_invalid(model
     np.testing.assert_allclose(cov[[0, 2]], plain[[0, 2]], rtol=1e-12)
 
 
-@pytest.mark.parametrize("trace_years", [(2001, 2002, 2003), (2000, 2003)])
+# consecutive, two apart, and two gap patterns of three years (a gap after the first year, before the last) that
+# no arithmetic on the first, second or second-to-last year mistakes for a run
+@pytest.mark.parametrize("trace_years", [(2001, 2002, 2003), (2000, 2003), (2000, 2002, 2003), (2000, 2001, 2003)])
 def test_moments_on_consecutive_or_scattered_trace_years_equal_the_plain_formula(trace_years: tuple[int, ...]) -> None:
     years = np.arange(1999, 2005)
     traces = [CountFigure(f"t{y}", "traces", 1.0, {y: 1.0}, f"r{y}") for y in trace_years]
