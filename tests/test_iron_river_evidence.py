@@ -133,6 +133,20 @@ def test_enforcement_kernel_is_exp_of_the_ar1_plus_shock_covariance_minus_one() 
     np.testing.assert_allclose(fast, direct, rtol=1e-12)
 
 
+
+def test_enforcement_kernels_jax_branch_equals_numpys() -> None:
+    """jax arrays cannot be written in place, so the kernel adds its diagonal as diagonal × identity there:
+    the same numbers as numpy's in-place sum (NUTS runs the likelihood in jax)."""
+    jax = pytest.importorskip("jax")
+    import jax.numpy as jnp
+
+    years = np.arange(1994, 2000)
+    args = (np.array([0.15, 0.3]), np.array([0.4, 0.2]), np.array([0.7, 0.95]))
+    with jax.enable_x64(True):
+        got = np.asarray(enforcement_kernel(years, *(jnp.asarray(a) for a in args), xp=jnp))
+    np.testing.assert_allclose(got, enforcement_kernel(years, *args), rtol=1e-12)
+
+
 def test_log_normal_approximation_keeps_the_mean() -> None:
     mean = np.array([[100.0, 50.0]])
     cov = np.array([[[400.0, 10.0], [10.0, 25.0]]])

@@ -116,6 +116,37 @@ def test_latent_recoveries_and_submissions_by_hand(model: IronRiverModel) -> Non
                                p["submitted_share"] * np.exp(p["etrace_widening"] * model._ramp), rtol=1e-12)
 
 
+
+def test_flow_and_stock_on_their_own_follow_the_walk_and_the_attrition_recursion(model: IronRiverModel) -> None:
+    """Called without the parameters (as the sampler's alignment does): log flow by :func:`flow_by_hand`, and
+    S_t = (1 − a)·S_{t−1} + F_t from S_1998 with a = the seizure floor + the attrition beyond seizures."""
+    u = chosen_vector(model)
+    log_flow, flow, stock = model.flow_and_stock(u[None, :])
+    p = {prior.name: float(prior.natural(u[i])) for i, prior in enumerate(model.priors)}
+    np.testing.assert_allclose(log_flow[0], flow_by_hand(model, u), rtol=1e-12)
+    np.testing.assert_allclose(flow[0], np.exp(flow_by_hand(model, u)), rtol=1e-12)
+    keep, level, by_hand = 1.0 - model.settings["attrition_seizure_floor"] - p["attrition_beyond_seizures"], \
+        p["stock_1998"], []
+    for f in np.exp(flow_by_hand(model, u)):
+        level = keep * level + f
+        by_hand.append(level)
+    np.testing.assert_allclose(stock[0], by_hand, rtol=1e-12)
+
+
+def test_flow_and_stock_trace_under_jax_jit(model: IronRiverModel) -> None:
+    """The NUTS cross-check compiles the log density with jax: every array call in the parameters and the
+    recursion must take the jax namespace given (a numpy call on a traced array fails), with numpy's numbers."""
+    jax = pytest.importorskip("jax")
+    import jax.numpy as jnp
+
+    u = np.stack([chosen_vector(model), model.start()])
+    with jax.enable_x64(True):
+        got = jax.jit(lambda v: model.flow_and_stock(v, jnp))(jnp.asarray(u))
+        got = [np.asarray(x) for x in got]
+    for jitted, plain in zip(got, model.flow_and_stock(u)):
+        np.testing.assert_allclose(jitted, plain, rtol=1e-10)
+
+
 def test_simulated_observations_follow_the_likelihood(model: IronRiverModel) -> None:
     n = 4000
     u = np.tile(chosen_vector(model), (n, 1))
