@@ -208,6 +208,24 @@ def test_evidence_end_keeps_only_figures_published_by_then() -> None:
     assert sorted(e.year for e in full.stock_estimates) == [2007, 2007, 2007, 2017]
 
 
+
+def test_a_stock_only_jax_log_density_equals_numpys_and_is_invalid_where_not_finite() -> None:
+    """The jax branch of the log density's last step, in seconds (the full model's check is marked slow): a
+    finite row as numpy scores it, and a row whose 1998 stock overflows (exp(1e6)) INVALID in both."""
+    jax = pytest.importorskip("jax")
+    import jax.numpy as jnp
+
+    model = IronRiverModel(("stock",), 2023)
+    u = np.stack([model.start(), model.start()])
+    u[1, model.index["stock_1998"]] = 1e6
+    with np.errstate(all="ignore"):
+        plain = model.log_density(u)
+    with jax.enable_x64(True):
+        got = np.asarray(model.log_density(jnp.asarray(u), jnp))
+    assert np.isfinite(plain[0]) and plain[1] == INVALID
+    np.testing.assert_allclose(got, plain, rtol=1e-10)
+
+
 @pytest.mark.slow   # a minute and a half of eager jax on a loaded machine: outside the mutation run
 def test_the_jax_log_density_equals_numpys() -> None:
     jax = pytest.importorskip("jax")
