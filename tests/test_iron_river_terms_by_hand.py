@@ -117,20 +117,29 @@ def test_latent_recoveries_and_submissions_by_hand(model: IronRiverModel) -> Non
 
 
 
-def test_flow_and_stock_on_their_own_follow_the_walk_and_the_attrition_recursion(model: IronRiverModel) -> None:
-    """Called without the parameters (as the sampler's alignment does): log flow by :func:`flow_by_hand`, and
-    S_t = (1 − a)·S_{t−1} + F_t from S_1998 with a = the seizure floor + the attrition beyond seizures."""
+@pytest.mark.parametrize("anchor_year", [1999, 2005])
+def test_flow_and_stock_on_their_own_follow_the_walk_and_the_attrition_recursion(anchor_year: int) -> None:
+    """Called without the parameters (as the sampler's alignment does), with the walk anchored in its first year
+    or a later one (the named assumption flow_anchor_year): log F_t = log F_a + δ·(t − a) + σ·(W_t − W_a), W the
+    cumulative innovations (so log F_a is the anchor coordinate itself), and S_t = (1 − a)·S_{t−1} + F_t from
+    S_1998 with attrition a = the seizure floor + the attrition beyond seizures."""
+    model = IronRiverModel(("stock",), 2023, settings={"flow_anchor_year": anchor_year})
     u = chosen_vector(model)
     log_flow, flow, stock = model.flow_and_stock(u[None, :])
     p = {prior.name: float(prior.natural(u[i])) for i, prior in enumerate(model.priors)}
-    np.testing.assert_allclose(log_flow[0], flow_by_hand(model, u), rtol=1e-12)
-    np.testing.assert_allclose(flow[0], np.exp(flow_by_hand(model, u)), rtol=1e-12)
-    keep, level, by_hand = 1.0 - model.settings["attrition_seizure_floor"] - p["attrition_beyond_seizures"], \
+    a = anchor_year - FIRST_YEAR
+    t = np.arange(len(model.years))
+    walk = np.r_[0, np.cumsum(u[len(model.priors):])]
+    by_hand = u[model.index["flow_anchor"]] + p["flow_drift"] * (t - a) + p["flow_volatility"] * (walk - walk[a])
+    assert log_flow[0, a] == pytest.approx(u[model.index["flow_anchor"]], rel=1e-14)
+    np.testing.assert_allclose(log_flow[0], by_hand, rtol=1e-12)
+    np.testing.assert_allclose(flow[0], np.exp(by_hand), rtol=1e-12)
+    keep, level, stock_by_hand = 1.0 - model.settings["attrition_seizure_floor"] - p["attrition_beyond_seizures"], \
         p["stock_1998"], []
-    for f in np.exp(flow_by_hand(model, u)):
+    for f in np.exp(by_hand):
         level = keep * level + f
-        by_hand.append(level)
-    np.testing.assert_allclose(stock[0], by_hand, rtol=1e-12)
+        stock_by_hand.append(level)
+    np.testing.assert_allclose(stock[0], stock_by_hand, rtol=1e-12)
 
 
 def test_flow_and_stock_trace_under_jax_jit(model: IronRiverModel) -> None:
