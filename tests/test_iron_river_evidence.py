@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from ironriver.evidence import default_settings, load_evidence
 from ironriver.evidence._named import CountFigure, find_redundant, fiscal_years, period_weights, whole_years
 from ironriver.evidence.recoveries import (
+    _untraced_overflow,
     count_moments,
     enforcement_kernel,
     log_normal_approximation,
@@ -130,12 +133,50 @@ def test_enforcement_kernel_is_exp_of_the_ar1_plus_shock_covariance_minus_one() 
     np.testing.assert_allclose(fast, direct, rtol=1e-12)
 
 
+
+def test_enforcement_kernels_jax_branch_equals_numpys() -> None:
+    """jax arrays cannot be written in place, so the kernel adds its diagonal as diagonal × identity there:
+    the same numbers as numpy's in-place sum (NUTS runs the likelihood in jax)."""
+    jax = pytest.importorskip("jax")
+    import jax.numpy as jnp
+
+    years = np.arange(1994, 2000)
+    args = (np.array([0.15, 0.3]), np.array([0.4, 0.2]), np.array([0.7, 0.95]))
+    with jax.enable_x64(True):
+        got = np.asarray(enforcement_kernel(years, *(jnp.asarray(a) for a in args), xp=jnp))
+    np.testing.assert_allclose(got, enforcement_kernel(years, *args), rtol=1e-12)
+
+
 def test_log_normal_approximation_keeps_the_mean() -> None:
     mean = np.array([[100.0, 50.0]])
     cov = np.array([[[400.0, 10.0], [10.0, 25.0]]])
     loc, log_cov = log_normal_approximation(mean, cov)
     assert log_cov[0, 0, 0] == pytest.approx(0.04)
     assert np.exp(loc[0, 0] + log_cov[0, 0, 0] / 2) == pytest.approx(100.0)
+
+
+
+def test_untraced_overflow_flags_exactly_the_draws_with_a_non_finite_cell() -> None:
+    """Draws at the edge of float64 (max 1.80e308), each cell π_t·m_t·π_s·m_s·(1 + E_ts)·S_|t−s| by hand.
+
+    Draw 0 is ordinary. Draw 1: its largest cell, year 2 with itself, is 6e307 × 2 × (e − 1) = 2.06e308, which
+    overflows only through the factors 1 + E = 2 and e − 1 > 1 (without either it stays finite). Draw 2:
+    π·m = 0.5 below one, so its square 0.25 (not a smaller power) times 1 + E = e^709 and S = 10 overflows.
+    Draw 3 is suspect (its bound, max π·m squared × max(1 + E) × max S = 6e307 × 2 × 2, overflows) but every
+    cell is finite: its largest π·m meets 1 + E = 1.001, so the cells are checked one by one and it is not flagged.
+    """
+    lag = np.abs(np.subtract.outer(np.arange(3), np.arange(3)))
+    pm = np.array([[1e3, 2e3, 3e3], [1e3, 2e3, math.sqrt(6e307)], [0.5, 0.5, 0.5], [math.sqrt(6e307), 1.0, 1.0]])
+    excess = np.array([np.where(lag == 0, 1.0, 0.5), np.where(lag == 0, 1.0, 0.5),
+                       np.where(lag == 0, np.expm1(709.0), 0.5), np.diag([1e-3, 1.0, 1.0])])
+    shock_by_lag = np.array([[math.e - 1, 0.5, 0.2], [math.e - 1, 0.5, 0.2], [10.0, 1.0, 0.1], [2.0, 0.5, 0.2]])
+    assert 6e307 * 2.0 * (math.e - 1) == math.inf and 6e307 * 2.0 < math.inf and 6e307 * (math.e - 1) < math.inf
+    assert 0.25 * math.expm1(709.0) * 10.0 == math.inf and 0.125 * math.expm1(709.0) * 10.0 < math.inf
+    assert 6e307 * 2.0 * 2.0 == math.inf and 6e307 * 1.001 * 2.0 < math.inf and 6e307 * 2.001 * 2.0 == math.inf
+    # the check is silent: an overflow is reported as a flag, never as a floating-point error or a warning
+    with np.errstate(all="raise"):
+        flagged = _untraced_overflow(pm, excess, shock_by_lag, lag, np.arange(3))
+    assert flagged.tolist() == [False, True, True, False]
 
 
 # Hand-written from the cited figures: Small Arms Survey 2007 annexe, Mexico 15,500,000 total and 4,490,000

@@ -115,6 +115,17 @@ def test_a_degenerate_row_in_a_large_batch_leaves_the_others_as_scored_alone() -
         assert got[i] == pytest.approx(alone, rel=1e-12)
 
 
+
+def test_a_batch_with_one_healthy_row_or_none_is_scored_row_by_row() -> None:
+    """The smallest batches of the degenerate path: one healthy row beside a degenerate one keeps its own score
+    (N(0, I₂) at (1, 2): −(1 + 4)/2 − log 2π), and a batch with no healthy row is INVALID throughout."""
+    cov = np.array([np.eye(2), np.ones((2, 2))])
+    residual = np.array([[1.0, 2.0], [0.5, 0.5]])
+    got = _mvn_log_pdf(residual, cov, np)
+    assert got[0] == pytest.approx(-2.5 - math.log(2 * math.pi), rel=1e-14) and got[1] == INVALID
+    assert _mvn_log_pdf(residual, np.array([np.ones((2, 2))] * 2), np).tolist() == [INVALID, INVALID]
+
+
 def test_an_overflow_in_a_year_without_traces_still_makes_the_draw_invalid(model: IronRiverModel) -> None:
     design = model.count_design
     traced = design.traced_years
@@ -134,7 +145,35 @@ def test_an_overflow_in_a_year_without_traces_still_makes_the_draw_invalid(model
     np.testing.assert_allclose(cov[[0, 2]], plain[[0, 2]], rtol=1e-12)
 
 
-@pytest.mark.parametrize("trace_years", [(2001, 2002, 2003), (2000, 2003)])
+
+def test_an_overflow_only_at_lag_zero_in_a_later_untraced_year_makes_the_draw_invalid() -> None:
+    """The shock in an untraced cell is the one of its lag |t − s|, not of its column's index.
+
+    Traces cover 2000 only. In draw 1, π·m in 2002 is 1e154; its cell with itself is
+    1e308 × exp(σ_e² + σ_h²) × (exp(σ_v²) − 1) = 1e308 × 1.139 × 1.718, which overflows, while with the shock of
+    lag two, exp(σ_v²·ρ_v²) − 1 = 0.284, it would stay finite: the full-grid formula gives nan (inf × A's zero
+    column), and so must the draw's covariance. Draw 0 is ordinary and equals the full-grid formula.
+    """
+    years = np.arange(2000, 2003)
+    traces = [CountFigure("t2000", "traces", 1.0, {2000: 1.0}, "r")]
+    seizures = [CountFigure("s", "seizures", 1.0, {int(y): 1.0 for y in years}, "outlet")]
+    design = recovery_design(traces, seizures, years, trace_release_sd=0.05)
+    assert design.traced_years.tolist() == [0]
+    recoveries = np.full((2, 3), 1e4)
+    share = np.array([[0.3, 0.3, 0.3], [0.3, 0.3, 1e150]])
+    kernel = enforcement_kernel(years, np.full(2, 0.2), np.full(2, 0.3), np.full(2, 0.6))
+    args = (np.full(2, 1.0), np.full(2, 0.5), 0.1)
+    assert 1e308 * math.exp(0.13) * math.expm1(1.0) == math.inf and 1e308 * math.exp(0.13) * math.expm1(0.25) < math.inf
+    with np.errstate(all="ignore"):
+        _, cov = count_moments(recoveries, share, design, kernel, *args, submission_persistence=np.full(2, 0.5))
+        _, plain = plain_moments(recoveries, share, design, kernel, *args, np.full(2, 0.5))
+    assert not np.isfinite(plain[1]).all() and not np.isfinite(cov[1]).all()
+    np.testing.assert_allclose(cov[0], plain[0], rtol=1e-12)
+
+
+# consecutive, two apart, and two gap patterns of three years (a gap after the first year, before the last) that
+# no arithmetic on the first, second or second-to-last year mistakes for a run
+@pytest.mark.parametrize("trace_years", [(2001, 2002, 2003), (2000, 2003), (2000, 2002, 2003), (2000, 2001, 2003)])
 def test_moments_on_consecutive_or_scattered_trace_years_equal_the_plain_formula(trace_years: tuple[int, ...]) -> None:
     years = np.arange(1999, 2005)
     traces = [CountFigure(f"t{y}", "traces", 1.0, {y: 1.0}, f"r{y}") for y in trace_years]

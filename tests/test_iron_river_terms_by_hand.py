@@ -116,6 +116,46 @@ def test_latent_recoveries_and_submissions_by_hand(model: IronRiverModel) -> Non
                                p["submitted_share"] * np.exp(p["etrace_widening"] * model._ramp), rtol=1e-12)
 
 
+
+@pytest.mark.parametrize("anchor_year", [1999, 2005])
+def test_flow_and_stock_on_their_own_follow_the_walk_and_the_attrition_recursion(anchor_year: int) -> None:
+    """Called without the parameters (as the sampler's alignment does), with the walk anchored in its first year
+    or a later one (the named assumption flow_anchor_year): log F_t = log F_a + δ·(t − a) + σ·(W_t − W_a), W the
+    cumulative innovations (so log F_a is the anchor coordinate itself), and S_t = (1 − a)·S_{t−1} + F_t from
+    S_1998 with attrition a = the seizure floor + the attrition beyond seizures."""
+    model = IronRiverModel(("stock",), 2023, settings={"flow_anchor_year": anchor_year})
+    u = chosen_vector(model)
+    log_flow, flow, stock = model.flow_and_stock(u[None, :])
+    p = {prior.name: float(prior.natural(u[i])) for i, prior in enumerate(model.priors)}
+    a = anchor_year - FIRST_YEAR
+    t = np.arange(len(model.years))
+    walk = np.r_[0, np.cumsum(u[len(model.priors):])]
+    by_hand = u[model.index["flow_anchor"]] + p["flow_drift"] * (t - a) + p["flow_volatility"] * (walk - walk[a])
+    assert log_flow[0, a] == pytest.approx(u[model.index["flow_anchor"]], rel=1e-14)
+    np.testing.assert_allclose(log_flow[0], by_hand, rtol=1e-12)
+    np.testing.assert_allclose(flow[0], np.exp(by_hand), rtol=1e-12)
+    keep, level, stock_by_hand = 1.0 - model.settings["attrition_seizure_floor"] - p["attrition_beyond_seizures"], \
+        p["stock_1998"], []
+    for f in np.exp(by_hand):
+        level = keep * level + f
+        stock_by_hand.append(level)
+    np.testing.assert_allclose(stock[0], stock_by_hand, rtol=1e-12)
+
+
+def test_flow_and_stock_trace_under_jax_jit(model: IronRiverModel) -> None:
+    """The NUTS cross-check compiles the log density with jax: every array call in the parameters and the
+    recursion must take the jax namespace given (a numpy call on a traced array fails), with numpy's numbers."""
+    jax = pytest.importorskip("jax")
+    import jax.numpy as jnp
+
+    u = np.stack([chosen_vector(model), model.start()])
+    with jax.enable_x64(True):
+        got = jax.jit(lambda v: model.flow_and_stock(v, jnp))(jnp.asarray(u))
+        got = [np.asarray(x) for x in got]
+    for jitted, plain in zip(got, model.flow_and_stock(u)):
+        np.testing.assert_allclose(jitted, plain, rtol=1e-10)
+
+
 def test_simulated_observations_follow_the_likelihood(model: IronRiverModel) -> None:
     n = 4000
     u = np.tile(chosen_vector(model), (n, 1))
@@ -175,6 +215,24 @@ def test_evidence_end_keeps_only_figures_published_by_then() -> None:
     assert [e.year for e in early.stock_estimates] == [2007, 2007, 2007]
     full = IronRiverModel(("stock",), 2023)
     assert sorted(e.year for e in full.stock_estimates) == [2007, 2007, 2007, 2017]
+
+
+
+def test_a_stock_only_jax_log_density_equals_numpys_and_is_invalid_where_not_finite() -> None:
+    """The jax branch of the log density's last step, in seconds (the full model's check is marked slow): a
+    finite row as numpy scores it, and a row whose 1998 stock overflows (exp(1e6)) INVALID in both."""
+    jax = pytest.importorskip("jax")
+    import jax.numpy as jnp
+
+    model = IronRiverModel(("stock",), 2023)
+    u = np.stack([model.start(), model.start()])
+    u[1, model.index["stock_1998"]] = 1e6
+    with np.errstate(all="ignore"):
+        plain = model.log_density(u)
+    with jax.enable_x64(True):
+        got = np.asarray(model.log_density(jnp.asarray(u), jnp))
+    assert np.isfinite(plain[0]) and plain[1] == INVALID
+    np.testing.assert_allclose(got, plain, rtol=1e-10)
 
 
 @pytest.mark.slow   # a minute and a half of eager jax on a loaded machine: outside the mutation run
