@@ -181,7 +181,8 @@ def _print_assumptions(as_json: bool) -> None:
 
 
 def _print_sensitivity(frame) -> None:  # type: ignore[no-untyped-def]
-    table = Table(title="what moves the 2010–2012 mean flow (refits; baseline first)")
+    table = Table(title="what moves the 2010–2012 mean flow (refits; baseline first)",
+                  caption="each refit is one Monte Carlo run: a Δ within about ±10% can be chance alone")
     for column in ("kind", "name", "change", "median", "90% interval", "Δ median", "Δ width"):
         table.add_column(column, overflow="fold")
     order = frame.iloc[1:].assign(impact=lambda f: f["width_change"].abs() + f["median_change"].abs())
