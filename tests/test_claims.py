@@ -117,7 +117,7 @@ def test_flow_claim_follows_the_posterior_when_the_flow_is_scaled(assessed) -> N
     periods = [(2010, 2012), (2013, 2017), (2018, 2023)]
     before = {c["id"]: c for c in evaluate(inputs)}
     statuses = {}
-    for factor in (1.0, 0.5, 0.25, 4.0):
+    for factor in (1.0, 0.5, 0.25, 8.0):
         scaled = inputs.with_flow_scaled(factor)
         after = {c["id"]: c for c in evaluate(scaled)}
         statuses[factor] = after["flow_100k_200k"]["status"]
@@ -126,7 +126,9 @@ def test_flow_claim_follows_the_posterior_when_the_flow_is_scaled(assessed) -> N
         for claim in ("asymmetry", "awb_plcaa", "lawsuit_2021", "conclusion"):
             assert before[claim]["status"] == after[claim]["status"]
     assert statuses[1.0] == before["flow_100k_200k"]["status"]
-    assert statuses[0.25] == "overstated" and statuses[4.0] == "contradicted"
+    # × 8 leaves 1.0–1.4% of each period's mass inside the range (× 4 left 5.2% in 2018–23, a hair over the 5%
+    # line once the sampler's lower tail reached NUTS's): far enough from the line that the branch is sure
+    assert statuses[0.25] == "overstated" and statuses[8.0] == "contradicted"
     assert "× 0.5 (what-if)" in evaluate(inputs.with_flow_scaled(0.5))[5]["evidence"][0]["lineage"]
 
 

@@ -120,17 +120,24 @@ def _heavy_tailed_target(seed: int = 0) -> tuple:
     return log_density, exact
 
 
-@pytest.mark.xfail(strict=True, reason="tempered SMC from a Laplace proposal leaves heavy tails too light (issue 12, "
-                                       "item 5): the same failure as against NUTS on the iron-river posterior")
+@pytest.mark.xfail(strict=True, reason="on a t target with 3 degrees of freedom, heavier-tailed than the iron-river "
+                                       "posterior in its aligned coordinates, the default's tempered SMC leaves the "
+                                       "90% bounds 8–18% too light")
 def test_default_sampler_reaches_the_tails_of_a_heavy_tailed_target() -> None:
+    from ironriver.estimate import _iron_river_fit as budget
+
     log_density, exact = _heavy_tailed_target()
     mode = np.zeros(exact.shape[1])
     covariance = np.linalg.inv(inference.positive_definite(-inference.hessian(log_density, mode)))
-    sample = inference.sample_posterior(log_density, mode, covariance, np.random.default_rng(1), draws=4000)
+    sample = inference.sample_posterior(log_density, mode, covariance, np.random.default_rng(1), draws=4000,
+                                        smc_particles=budget.SMC_PARTICLES, smc_moves=budget.SMC_MOVES,
+                                        smc_final_moves=budget.SMC_FINAL_MOVES, smc_widen=budget.SMC_WIDEN,
+                                        smc_pilot=budget.SMC_PILOT, smc_pilot_widen=budget.SMC_PILOT_WIDEN)
     truth = np.percentile(exact.sum(axis=1), [5, 95])
     estimate = np.percentile(sample.points.sum(axis=1), [5, 95])
-    # measured: 90% bounds of the sum ±13.0–13.3 against the exact ±18.2 (tails 28% too light); 400 moves per
-    # particle at the target still leave them 8% light
+    # measured, seeds 1 and 2: the 90% bounds of the sum 8–18% too light at the default's settings (pilot, 60
+    # moves at the target); 22–28% with sample_posterior's own defaults (no pilot, 24 moves); 16–21% with the
+    # pilot and 30 moves. Against NUTS on the iron-river posterior itself the default is now within chance.
     np.testing.assert_allclose(estimate, truth, rtol=0.10)
 
 
@@ -262,11 +269,32 @@ def test_sensitivity_reports_changes_against_a_baseline(posterior) -> None:
                                   assumptions=["attrition_seizure_floor"])
     assert list(frame["kind"]) == ["baseline", "stream", "prior", "prior", "assumption", "assumption"]
     assert frame.loc[0, "median_change"] == 0
-    # wider priors on attrition and on the stock's US-origin share reach lower flows (attrition near its floor,
-    # a smaller US share of the stock): both are varied, neither is fixed
-    for name in ("attrition_beyond_seizures", "stock_us_origin_share"):
-        widened = frame[frame["name"] == name].iloc[0]
-        assert widened["q05"] < 0.95 * frame.loc[0, "q05"], name
+    # both are varied, neither is fixed
+    assert list(frame.loc[frame["kind"] == "prior", "change"]) == ["sd × 2", "sd × 2"]
+    # a wider prior on attrition reaches lower flows (attrition near its floor): 20–40% lower 5% bounds over
+    # seeds, well beyond one refit's Monte Carlo error (about 10% at the refits' 1,000 particles)
+    widened = frame[frame["name"] == "attrition_beyond_seizures"].iloc[0]
+    assert widened["q05"] < 0.9 * frame.loc[0, "q05"]
+
+
+def test_the_stocks_us_origin_share_is_a_free_parameter_with_a_wide_prior() -> None:
+    # Its effect on the flow's 5% bound when its prior is widened (−14% on average over four seeds, +5% at seed
+    # 11) is within a refit's Monte Carlo error, so it is checked on the parameter itself: doubling its prior's sd
+    # moves the posterior's 5% bound from 0.36 to 0.25 (seeds 0 and 11). A share fixed at the traced share, as
+    # before issue 12, would not move at all.
+    from ironriver.estimate.priors import default_priors
+
+    name = "stock_us_origin_share"
+    base = estimate_iron_river(seed=0, draws=1000)
+    wide = estimate_iron_river(seed=0, draws=1000,
+                               priors=tuple(p.widened(2.0) if p.name == name else p for p in default_priors()))
+
+    def bounds(posterior):  # type: ignore[no-untyped-def]
+        draws = posterior.parameter_draws
+        return np.quantile(draws.loc[draws["parameter"] == name, "value"], [0.05, 0.95])
+
+    (low, high), (wide_low, wide_high) = bounds(base), bounds(wide)
+    assert wide_low < low - 0.05 and wide_high > high + 0.03, (low, high, wide_low, wide_high)
 
 
 def test_attrition_floor_is_the_observed_seizure_rate_from_its_sources() -> None:

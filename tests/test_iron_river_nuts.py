@@ -7,16 +7,18 @@ put the 5% bounds 16% above those of twelve chains of 4,000 (seeds 11 and 12 poo
 ``_iron_river_fit.NUTS_REFERENCE``) on average, 25% in the worst year, so this file's NUTS runs four chains of 4,000
 draws (seed 0), which came within 2% of that reference on medians and both bounds (``FIXTURE_NUTS_ERROR``).
 
-The default tempered SMC (aligned coordinates, started from a pilot SMC) does not meet the targets: against the
-reference, seeds 0–9, its medians are within 3–9%, its 95% bounds within 6–10% and its 5% bounds 10–24% too high in
-the worst year, about 8% on average (without the pilot 23–40%, +23% on average; before the aligned coordinates
-69–80%). About half of that is chance: a sampler with no bias at all and the default's 2,000 draws would be off by
-about 10% on the 5% bounds in its worst year (15% at the 90th percentile; ``iron_river.exact_sampler_error``).
-Against this file's NUTS, seed 0: 5.3%, 19.2% and 6.6% (without the pilot 13.2%, 29.1%, 11.6%). The target test is
-a strict expected failure that will flag the day it passes; a second test holds the gap where it is measured so
-that it cannot silently grow. The long setting (``method="smc-long"``, about 6× the time) against the reference,
-seeds 0–2: medians 2–6%, 5% bounds 7–12%, 95% bounds 5–8%, where chance alone at its 4,000 draws gives about 3%, 8%
-and 4%; against this file's NUTS, seed 0: 3.7%, 10.4%, 4.7%.
+The default tempered SMC (aligned coordinates, started from a pilot SMC, 60 moves at the posterior): against the
+reference, seeds 0–9, one run's worst-year errors are 2–9% on medians, 6–18% on 5% bounds and 3–12% on 95% bounds
+(without the pilot 3–13%, 23–40%, 3–12%; before the aligned coordinates 69–80% on 5% bounds): those of an exact
+sampler with its 2,000 draws, which chance alone puts about 4%, 10–12% and 6% off (``exact_sampler_error``). So one
+run meets the targets only by luck, and the plain target test on seed 0 is a strict expected failure (its median is
+8% off) that will flag the day it passes. What the sampler itself gets wrong shows when seeds are pooled, which
+averages chance away: the ten seeds pooled came within 2.7%, 7.1% and 3.2% of the reference, the size of the
+reference's two runs' difference from each other (2.6%, 6.8%, 3.2%; without the pilot 4.3%, 25.4%, 4.0%). The test
+of that pools seeds 0–3 (8,000 draws) and holds it to the plain targets; a third test holds seed 0's gap where it
+is measured so that it cannot silently grow. The long setting (``method="smc-long"``, twice the draws, about 5× the
+time) against the reference, seeds 0–2: medians 2–6%, 5% bounds 7–12%, 95% bounds 5–8%, where chance alone at its
+4,000 draws gives about 3%, 8% and 4%; against this file's NUTS, seed 0: 3.7%, 10.4%, 4.7%.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import pytest
 
 from ironriver.estimate import _importance as inference
 from ironriver.estimate._iron_river_nuts import INSTALL_HINT, available
-from ironriver.estimate.iron_river import estimate_iron_river, nuts_agreement
+from ironriver.estimate.iron_river import estimate_iron_river, nuts_agreement, pooled
 
 needs_nuts = pytest.mark.skipif(not available(), reason="numpyro not installed (pip install ironriver[nuts])")
 
@@ -48,10 +50,26 @@ def test_nuts_reference_converged(pair) -> None:
 
 @pytest.mark.slow
 @needs_nuts
-@pytest.mark.xfail(strict=True, reason="the default's 5% bounds are 10–24% from NUTS's in the worst year (issue 12, "
-                                       "item 5), where chance alone at its 2,000 draws gives about 10%")
+@pytest.mark.xfail(strict=True, reason="one run of 2,000 draws: seed 0's medians are 8% from NUTS's in the worst year, "
+                                       "where chance alone gives an exact sampler about 4% (and 10% on the 5% "
+                                       "bounds); pooled seeds meet the targets (below)")
 def test_default_meets_the_nuts_targets(pair) -> None:
     _, _, agreement = pair
+    assert agreement["max_median_rel_diff"] <= 0.05, agreement
+    assert agreement["max_q05_rel_diff"] <= 0.10, agreement
+    assert agreement["max_q95_rel_diff"] <= 0.10, agreement
+
+
+@pytest.mark.slow
+@needs_nuts
+def test_default_sampler_pooled_over_seeds_meets_the_nuts_targets(pair) -> None:
+    # Four seeds pooled (8,000 draws, where chance alone gives an exact sampler about 2%, 5% and 3%) leave the
+    # sampler's own error. Measured: 3.8%, 2.8%, 2.3% (seeds 4–7: 2.1%, 9.7%, 3.1%); without the pilot start 8.2%,
+    # 30.9%, 6.8%, which fails.
+    default, nuts, _ = pair
+    fits = [default] + [estimate_iron_river(seed=seed) for seed in (1, 2, 3)]
+    agreement = nuts_agreement(pooled(fits), nuts)
+    print("default seeds 0–3 pooled vs NUTS:", agreement)
     assert agreement["max_median_rel_diff"] <= 0.05, agreement
     assert agreement["max_q05_rel_diff"] <= 0.10, agreement
     assert agreement["max_q95_rel_diff"] <= 0.10, agreement
@@ -75,13 +93,13 @@ seeds 11 and 12), largest yearly relative difference: its own Monte Carlo error 
 def test_long_setting_is_within_the_targets_plus_the_references_own_error(long_pair) -> None:
     # A perfect sampler compared with this file's NUTS can be off by the target plus that NUTS's own error
     # (FIXTURE_NUTS_ERROR; the triangle inequality), so that is the tolerance, no looser. Measured at seed 0: 3.7%,
-    # 10.4%, 4.7%. The default's budget fails it (5.3% median, 19.2% 5% bound). There is no strict expected-failure
+    # 10.4%, 4.7%. The default's single run fails it (8.0% median). There is no strict expected-failure
     # test of the plain targets for the long setting: at 10.4% against 10% its outcome would turn on the last digit
     # of a platform's floating point, not on the sampler.
     long, agreement = long_pair
     print("smc-long vs NUTS:", agreement)
     assert long.diagnostics["method"] == "smc-long" and long.diagnostics["smc"]["rhat"] <= 1.01
-    assert long.diagnostics["smc"]["evaluations"] > 5 * 107_000  # the budget the numbers above were measured at
+    assert long.diagnostics["smc"]["evaluations"] > 590_000  # the budget the numbers above were measured at
     for key, target in {"median": 0.05, "q05": 0.10, "q95": 0.10}.items():
         assert agreement[f"max_{key}_rel_diff"] <= target + FIXTURE_NUTS_ERROR[key], (key, agreement)
 
@@ -91,14 +109,14 @@ def test_long_setting_is_within_the_targets_plus_the_references_own_error(long_p
 def test_default_gap_to_nuts_stays_where_it_was_measured(pair) -> None:
     default, nuts, agreement = pair
     print("default vs NUTS:", agreement)
-    # measured at seed 0: 5.3%, 19.2%, 6.6%; without the pilot start 13.2%, 29.1%, 11.6% (each of which fails its
-    # limit here); before the aligned coordinates 74% on 5% bounds
+    # measured at seed 0: 8.0%, 5.8%, 6.4%; without the pilot start 13.2%, 29.1%, 11.6% (each of which fails its
+    # limit here); with the pilot and 30 moves at the posterior 5.3%, 19.2%, 6.6% (fails the 5%-bound limit)
     assert agreement["max_median_rel_diff"] < 0.10, agreement
     assert agreement["max_q95_rel_diff"] < 0.10, agreement
-    assert agreement["max_q05_rel_diff"] < 0.25, agreement
+    assert agreement["max_q05_rel_diff"] < 0.15, agreement
     a, b = default.reference(), nuts.reference()
-    assert abs(a["median"] / b["median"] - 1) < 0.05, (a, b)  # 0.985 (1.069 without the pilot start)
-    assert 0.85 <= a["q05"] / b["q05"] < 1.20, (a["q05"], b["q05"])  # 1.13 (1.56 with the sampler of stop 9)
+    assert abs(a["median"] / b["median"] - 1) < 0.08, (a, b)  # 0.95
+    assert 0.85 <= a["q05"] / b["q05"] < 1.15, (a["q05"], b["q05"])  # 1.02 (1.13 with 30 moves, 1.56 at stop 9)
 
 
 def test_rhat_across_smc_runs_can_fail() -> None:

@@ -118,3 +118,19 @@ def test_sampling_error_floor_matches_the_standard_error_of_a_quantile() -> None
     wide = np.exp(sigma * rng.standard_normal((100_000, 25)))
     assert sampling_error_floor(wide, 2000)["q05"]["median"] > 1.5 * floor["q05"]["median"]
     assert sampling_error_floor(wide, 8000)["q05"]["median"] < 0.6 * sampling_error_floor(wide, 2000)["q05"]["median"]
+
+
+def test_pooled_stacks_the_draws_and_refuses_other_years() -> None:
+    from ironriver.errors import IronRiverError
+    from ironriver.estimate.iron_river import estimate_iron_river, pooled
+
+    a = estimate_iron_river(seed=0, method="laplace", evidence=["stock"], draws=300)
+    b = estimate_iron_river(seed=1, method="laplace", evidence=["stock"], draws=200)
+    both = pooled([a, b])
+    assert both.points.shape == (500, a.points.shape[1])
+    np.testing.assert_array_equal(both.points[300:], b.points)
+    flows = np.vstack([a.latent["flow"], b.latent["flow"]])[:, a._window()]
+    np.testing.assert_allclose(both.summary()["q05"].to_numpy(), np.quantile(flows, 0.05, axis=0), rtol=1e-12)
+    other = estimate_iron_river(years=(2000, 2010), seed=0, method="laplace", evidence=["stock"], draws=100)
+    with pytest.raises(IronRiverError, match="different models or years"):
+        pooled([a, other])

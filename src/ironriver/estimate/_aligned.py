@@ -12,7 +12,7 @@ every draw maps back to the model's coordinates. (Measured on the default model:
 sampler's draws misses the log density by a standard deviation of ~2 log-units in these coordinates, against ~11
 in the model's; at the same 86,000 evaluations the default's largest yearly 5%-bound error against NUTS fell from
 69–80% to 23–47% over seeds 0–2; the pilot start of :mod:`ironriver.estimate._iron_river_fit` has since brought
-it to 10–24% over seeds 0–9, against a larger NUTS reference.) Pure numpy; knows only the model's flow and stock.
+it to 6–18% over seeds 0–9, against a larger NUTS reference.) Pure numpy; knows only the model's flow and stock.
 """
 
 from __future__ import annotations
