@@ -1,7 +1,7 @@
 """Benchmark of the iron-river estimate: fit time and ESS of the default method, NUTS time, and agreement.
 
 Run: ``IRONRIVER_HOME=/tmp/ir-bench .venv/bin/python benchmarks/bench_iron_river.py [--seeds 10] [--long-seeds 3]
-[--nuts 11:16000,12:32000]``
+[--nuts 11:16000,12:32000] [--final-moves 30,60]``
 
 Prints, in one run: the default method's fit time (target < 5 s on 2 cores) and ESS (target ≥ 1,000) for
 several seeds, the seed-to-seed spread of the yearly medians and 90% bounds (Monte Carlo error), and — when
@@ -29,9 +29,13 @@ def main() -> None:
     parser.add_argument("--nuts", default="11:16000,12:32000",
                         help="NUTS runs pooled into the reference, as seed:draws pairs")
     parser.add_argument("--long-seeds", type=int, default=1, help="seeds of the long SMC setting (smc-long)")
+    parser.add_argument("--final-moves", default="",
+                        help="also time the default at other numbers of SMC moves at the target, e.g. 30,60: "
+                             "seeds 0–2, each budget in turn, with the ratio of fit times to the first")
     args = parser.parse_args()
 
     from ironriver.estimate._iron_river_nuts import available
+    from ironriver.estimate import _iron_river_fit as budget
     from ironriver.estimate._iron_river_fit import SMC_LONG_PARTICLES, SMC_PARTICLES
     from ironriver.estimate.iron_river import estimate_iron_river, exact_sampler_error, nuts_agreement, pooled
 
@@ -54,6 +58,19 @@ def main() -> None:
         stack = np.array([s[column].to_numpy() for s in summaries])
         spread = (stack.max(axis=0) / stack.min(axis=0) - 1).max()
         print(f"seed-to-seed spread of yearly {column}: max {spread:.1%}")
+    if args.final_moves:
+        moves = [int(m) for m in args.final_moves.split(",")]
+        configured, seconds_by_moves = budget.SMC_FINAL_MOVES, {m: [] for m in moves}
+        for seed in range(3):
+            for m in moves:  # interleaved, so that a change in the machine's load falls on every budget alike
+                budget.SMC_FINAL_MOVES = m
+                started = time.perf_counter()
+                estimate_iron_river(seed=seed)
+                seconds_by_moves[m].append(time.perf_counter() - started)
+        budget.SMC_FINAL_MOVES = configured
+        base = np.mean(seconds_by_moves[moves[0]])
+        print("fit time by moves at the target (seeds 0–2): " + ", ".join(
+            f"{m}: {np.mean(t):.2f} s ({np.mean(t) / base:.2f}×)" for m, t in seconds_by_moves.items()))
     longs = []
     for seed in range(args.long_seeds):
         posterior = estimate_iron_river(seed=seed, method="smc-long")
@@ -83,27 +100,25 @@ def main() -> None:
     nuts = pooled(runs)
     nuts.diagnostics["fit_seconds"] = seconds
     targets = {"median": 0.05, "q05": 0.10, "q95": 0.10}
+
+    def against_nuts(label: str, posterior) -> None:  # type: ignore[no-untyped-def]
+        agreement = nuts_agreement(posterior, nuts)
+        print(f"{label} vs nuts, max over years: " + ", ".join(
+            f"{k} {agreement[f'max_{k}_rel_diff']:.1%} (target ≤ {t:.0%})" for k, t in targets.items()))
+
     for label, particles in (("default", SMC_PARTICLES), ("smc-long", SMC_LONG_PARTICLES)):
         floor = exact_sampler_error(nuts, particles)
         print(f"chance alone: an exact sampler with the {label}'s {particles:,} draws vs this nuts, max over years "
               "(median over repeats / 90th percentile): " + ", ".join(
                   f"{k} {floor[k]['median']:.1%} / {floor[k]['q90']:.1%}" for k in targets))
     for fit in fits:
-        agreement = nuts_agreement(fit, nuts)
-        print(f"default seed {fit.seed} vs nuts, max over years: " + ", ".join(
-            f"{k} {agreement[f'max_{k}_rel_diff']:.1%} (target ≤ {t:.0%})" for k, t in targets.items()))
+        against_nuts(f"default seed {fit.seed}", fit)
     if len(fits) > 1:
-        agreement = nuts_agreement(pooled(fits), nuts)
-        print(f"default seeds 0–{len(fits) - 1} pooled vs nuts (the sampler's bias, chance averaged away): " + ", ".join(
-            f"{k} {agreement[f'max_{k}_rel_diff']:.1%} (target ≤ {t:.0%})" for k, t in targets.items()))
+        against_nuts(f"default seeds 0–{len(fits) - 1} pooled (the sampler's bias, chance averaged away)", pooled(fits))
     for fit in longs:
-        agreement = nuts_agreement(fit, nuts)
-        print(f"smc-long seed {fit.seed} vs nuts, max over years: " + ", ".join(
-            f"{k} {agreement[f'max_{k}_rel_diff']:.1%} (target ≤ {t:.0%})" for k, t in targets.items()))
+        against_nuts(f"smc-long seed {fit.seed}", fit)
     for run in runs:
-        floor = nuts_agreement(run, nuts)
-        print(f"nuts seed {run.seed} vs the pooled reference (NUTS's own Monte Carlo error): " + ", ".join(
-            f"{k} {floor[f'max_{k}_rel_diff']:.1%}" for k in targets))
+        against_nuts(f"nuts seed {run.seed} (NUTS's own Monte Carlo error against the pool)", run)
     ref = nuts.reference()
     print(f"nuts 2010–2012 mean: {ref['median']:,.0f} ({ref['q05']:,.0f}–{ref['q95']:,.0f}); time ratio of the last "
           f"nuts run / laplace-is: {seconds / np.mean([f.diagnostics['fit_seconds'] for f in fits]):.1f}×")

@@ -34,8 +34,8 @@ SCOPE: dict[str, tuple[str, ...]] = {
                                         "x_draw_reference"),
     "ironriver.sovereignty.indicators": ("x_illicit_guns_per_soldier",),   # the illicit-stock chain
     "ironriver.estimate._iron_river_model": (
-        "x__mvn_log_pdf", "x__cholesky_where_possible", "x__mvn_log_pdf_rows", "x__logit", "x_flow_knots",
-        "x_walk_matrix", "x_model_settings", "xǁIronRiverModelǁnatural", "xǁIronRiverModelǁ_parameters",
+        "x__mvn_log_pdf", "x__cholesky_where_possible", "x__mvn_log_pdf_rows", "x__forward_substitution", "x__logit",
+        "x_flow_knots", "x_walk_matrix", "x_model_settings", "xǁIronRiverModelǁnatural", "xǁIronRiverModelǁ_parameters",
         "xǁIronRiverModelǁlatent", "xǁIronRiverModelǁflow_and_stock", "xǁIronRiverModelǁ_count_params",
         "xǁIronRiverModelǁ_share_params", "xǁIronRiverModelǁ_cbp_params", "xǁIronRiverModelǁ_nics_expected",
         "xǁIronRiverModelǁterms", "xǁIronRiverModelǁlog_density", "xǁIronRiverModelǁ__call__",

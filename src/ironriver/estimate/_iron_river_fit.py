@@ -34,7 +34,8 @@ moves at the target are what the 5% bounds needed: against the NUTS reference, s
 evaluations) left the 5% bounds 10–24% off in the worst year (mean 17%) with a bias of +8% over the years; 60 of
 them 6–18% (mean 12%), bias +4%; 100 (250,000 evaluations) no better, 6–17% (mean 12%), bias +4%. 3,000 particles
 with 30 (151,000): mean 17%, bias +10%. 60 moves cost a fit about 1.5× the time of 30 (5.0 s against 3.4 s on a
-2-core machine) and a cold ``ironriver assess`` about 1.2× (9.8 s against 7.6–8.4 s). Fewer particles per run
+2-core machine, ``benchmarks/bench_iron_river.py --final-moves 30,60``) and a cold ``ironriver assess`` about 1.2×
+(9.8 s against 7.6–8.4 s, ``benchmarks/bench_assess.py``). Fewer particles per run
 (500, 4/60) fail R̂ ≤ 1.01."""
 
 NUTS_REFERENCE = "NUTS, 12 chains × 4,000 draws (seeds 11 and 12 pooled)"
@@ -162,8 +163,8 @@ NUTS_AGREEMENT: dict[str, str] = {
 """How each SMC budget's yearly summaries compared with :data:`NUTS_REFERENCE`, as measured by
 benchmarks/bench_iron_river.py."""
 
-SAMPLER_CAVEAT = ("the default sampler (tempered SMC) is about as accurate as 2,000 independent draws, so one run's 5% "
-                  "bounds can be about 10% from the NUTS reference's in some year by chance alone (measured: 6–18% over ten seeds, "
-                  "about 4% too high on average); `--sampler long` (about 5× the time) doubles the draws, and "
-                  "another --seed shows how much a figure moves")
+SAMPLER_CAVEAT = ("the default sampler (tempered SMC) is about as accurate as 2,000 independent draws, so one run's "
+                  "5% bounds can be about 10% from the NUTS reference's in some year by chance alone (measured: "
+                  "6–18% over ten seeds, about 4% too high on average); `--sampler long` (about 5× the time) "
+                  "doubles the draws, and another --seed shows how much a figure moves")
 """Shown with every default tempered-SMC fit: how far one run's tails are from NUTS's (tests/test_iron_river_nuts.py)."""
